@@ -1,0 +1,261 @@
+import { z } from "zod";
+import { PUNCH_KINDS, PunchGeoSchema, PunchSchema } from "./punch";
+import { REASON_CODES } from "./settings";
+import { isValidTimeZone } from "./time";
+import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from "./webauthn-json";
+
+export const ROLES = ["employee", "manager", "auditor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const Name = z.string().trim().min(1).max(200);
+const Email = z.email().max(254).transform((email) => email.toLowerCase());
+const TimeZone = z.string().min(1).max(64).refine(isValidTimeZone, "must be an IANA time zone");
+const Id = z.string().min(1).max(64);
+const EpochMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+
+// ---- records ---------------------------------------------------------------
+
+export const EmployeeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  managerId: z.string().nullable(),
+  timezone: z.string().nullable(),
+  scheduleId: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: EpochMs,
+});
+export type Employee = z.infer<typeof EmployeeSchema>;
+
+export const DeviceSchema = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  kind: z.enum(["extension", "console"]),
+  credentialId: z.string(),
+  label: z.string().nullable(),
+  backedUp: z.boolean(),
+  transports: z.array(z.string()),
+  createdAt: EpochMs,
+  lastUsedAt: EpochMs.nullable(),
+  revokedAt: EpochMs.nullable(),
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const PUNCH_STATUSES = ["accepted", "flagged", "rejected"] as const;
+export const PUNCH_MODES = ["online", "offline"] as const;
+
+export const PunchRecordSchema = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  deviceId: z.string().nullable(),
+  kind: z.enum(PUNCH_KINDS),
+  status: z.enum(PUNCH_STATUSES),
+  mode: z.enum(PUNCH_MODES),
+  effectiveTime: EpochMs,
+  receivedAt: EpochMs,
+  clientTime: EpochMs,
+  reasons: z.array(z.enum(REASON_CODES)),
+  localDate: LocalDateSchema,
+  tz: z.string(),
+  geo: PunchGeoSchema,
+  ip: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export type PunchRecord = z.infer<typeof PunchRecordSchema>;
+
+/** A server-signed statement that a punch was received; `payload` is the exact signed text. */
+export const ReceiptSchema = z.object({
+  payload: z.string(),
+  signature: z.string(),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
+
+/** What a receipt's payload says, once parsed. */
+export const ReceiptPayloadSchema = z.object({
+  v: z.literal(1),
+  punchId: z.string(),
+  employeeId: z.string(),
+  kind: z.enum(PUNCH_KINDS),
+  mode: z.enum(PUNCH_MODES),
+  status: z.enum(PUNCH_STATUSES),
+  reasons: z.array(z.string()),
+  effectiveTime: EpochMs,
+  receivedAt: EpochMs,
+  /** base64url SHA-256 of the canonical punch: the challenge the employee signed. */
+  punchHash: z.string(),
+});
+export type ReceiptPayload = z.infer<typeof ReceiptPayloadSchema>;
+
+export const SessionSchema = z.object({ token: z.string(), expiresAt: EpochMs });
+
+export const DAY_STATUSES = ["present", "late", "early_leave", "absent", "incomplete", "holiday", "rest_day"] as const;
+
+export const DaySummarySchema = z.object({
+  date: LocalDateSchema,
+  status: z.enum(DAY_STATUSES),
+  firstIn: EpochMs.nullable(),
+  lastOut: EpochMs.nullable(),
+  workedMinutes: z.number().int().min(0),
+  lateMinutes: z.number().int().min(0),
+  earlyLeaveMinutes: z.number().int().min(0),
+  overtimeMinutes: z.number().int().min(0),
+  flagged: z.array(z.string()),
+});
+export type DaySummary = z.infer<typeof DaySummarySchema>;
+
+// ---- public ------------------------------------------------------------------
+
+export const HealthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+
+export const SetupRequestSchema = z.strictObject({ token: z.string().min(1).max(512), name: Name, email: Email });
+export const SetupResponseSchema = z.object({ employeeId: z.string(), consoleEnrollmentCode: z.string() });
+
+export const ReceiptKeySchema = z
+  .object({ kty: z.literal("EC"), crv: z.literal("P-256"), x: z.string(), y: z.string(), alg: z.literal("ES256"), kid: z.string() })
+  .loose();
+
+// ---- enrolment ----------------------------------------------------------------
+
+const Code = z.string().min(1).max(64);
+
+export const EnrollOptionsRequestSchema = z.strictObject({ code: Code });
+export const EnrollOptionsResponseSchema = z.object({
+  flowId: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  employee: z.object({ id: z.string(), name: z.string() }),
+});
+export const EnrollVerifyRequestSchema = z.strictObject({
+  flowId: Id,
+  code: Code,
+  response: RegistrationResponseJSONSchema,
+  deviceLabel: z.string().trim().min(1).max(100).optional(),
+  /** The employee saw what is collected and agreed (recorded in the audit log). */
+  consent: z.boolean().optional(),
+});
+export const EnrollVerifyResponseSchema = z.object({
+  employeeId: z.string(),
+  credentialId: z.string(),
+  session: SessionSchema,
+});
+
+// ---- punching -------------------------------------------------------------------
+
+export const NonceResponseSchema = z.object({ nonce: z.string(), serverTime: EpochMs, expiresAt: EpochMs });
+
+export const PunchRequestSchema = z.strictObject({ punch: PunchSchema, assertion: AuthenticationResponseJSONSchema });
+export type PunchRequest = z.infer<typeof PunchRequestSchema>;
+
+export const PunchResponseSchema = z.object({
+  punch: PunchRecordSchema,
+  receipt: ReceiptSchema,
+  session: SessionSchema.optional(),
+});
+export type PunchResponse = z.infer<typeof PunchResponseSchema>;
+
+export const MAX_BATCH_ITEMS = 100;
+
+/** Items are validated one by one, so one bad item does not sink the others. */
+export const PunchBatchRequestSchema = z.strictObject({
+  items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
+});
+
+export const PunchBatchResultSchema = z.object({
+  id: z.string().nullable(),
+  status: z.number().int(),
+  punch: PunchRecordSchema.optional(),
+  receipt: ReceiptSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+});
+export type PunchBatchResult = z.infer<typeof PunchBatchResultSchema>;
+
+export const PunchBatchResponseSchema = z.object({
+  results: z.array(PunchBatchResultSchema),
+  session: SessionSchema.optional(),
+});
+
+// ---- employee ----------------------------------------------------------------------
+
+export const MeResponseSchema = z.object({
+  employee: EmployeeSchema,
+  devices: z.array(DeviceSchema),
+  today: DaySummarySchema,
+});
+
+/** An instant as epoch milliseconds, or a local date. */
+const TimeOrDate = z.union([
+  LocalDateSchema,
+  z
+    .string()
+    .regex(/^\d{1,16}$/, "must be epoch milliseconds or YYYY-MM-DD")
+    .transform(Number),
+]);
+
+export const MePunchesQuerySchema = z.object({
+  from: TimeOrDate.optional(),
+  to: TimeOrDate.optional(),
+});
+
+export const PunchListSchema = z.object({ items: z.array(PunchRecordSchema) });
+
+// ---- console sign-in ------------------------------------------------------------------
+
+export const ConsoleEnrollOptionsRequestSchema = z.strictObject({ code: Code });
+export const ConsoleEnrollVerifyRequestSchema = z.strictObject({
+  flowId: Id,
+  code: Code,
+  response: RegistrationResponseJSONSchema,
+});
+export const ConsoleLoginOptionsRequestSchema = z.strictObject({});
+export const ConsoleLoginVerifyRequestSchema = z.strictObject({
+  flowId: Id,
+  response: AuthenticationResponseJSONSchema,
+});
+export const FlowOptionsResponseSchema = z.object({ flowId: z.string(), options: z.record(z.string(), z.unknown()) });
+export const ConsoleSessionResponseSchema = z.object({ employee: EmployeeSchema });
+
+// ---- admin -------------------------------------------------------------------------------
+
+export const CreateEmployeeRequestSchema = z.strictObject({
+  name: Name,
+  email: Email,
+  role: z.enum(ROLES).default("employee"),
+  managerId: Id.nullable().optional(),
+  timezone: TimeZone.nullable().optional(),
+});
+
+export const UpdateEmployeeRequestSchema = z
+  .strictObject({
+    name: Name,
+    email: Email,
+    role: z.enum(ROLES),
+    managerId: Id.nullable(),
+    timezone: TimeZone.nullable(),
+    scheduleId: Id.nullable(),
+    active: z.boolean(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, "give at least one field to change");
+
+export const EmployeeListQuerySchema = z.object({
+  active: z.enum(["true", "false"]).optional(),
+});
+export const EmployeeListSchema = z.object({ items: z.array(EmployeeSchema) });
+
+export const EnrollmentCodeRequestSchema = z.strictObject({ purpose: z.enum(["extension", "console"]) });
+export const EnrollmentCodeResponseSchema = z.object({ code: z.string(), expiresAt: EpochMs, purpose: z.enum(["extension", "console"]) });
+
+export const DeviceListSchema = z.object({ items: z.array(DeviceSchema) });
+
+export const AdminPunchesQuerySchema = z.object({
+  from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  to: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  employeeId: Id.optional(),
+  status: z.enum(PUNCH_STATUSES).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const AdminPunchPageSchema = z.object({ items: z.array(PunchRecordSchema), nextCursor: z.string().nullable() });
+
+export const IdParamSchema = z.object({ id: Id });

@@ -1,0 +1,58 @@
+import canonicalize from "canonicalize";
+import { z } from "zod";
+import { BASE64URL_PATTERN, sha256, toBase64Url } from "./encoding";
+import { isValidTimeZone } from "./time";
+
+/** A UUIDv7 in its canonical lower-case form: time-ordered, so punches index well. */
+export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export const GeoFixSchema = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(1_000_000),
+});
+
+export const GEO_ERRORS = ["denied", "unavailable", "timeout", "unsupported"] as const;
+
+export const GeoErrorSchema = z.strictObject({ error: z.enum(GEO_ERRORS) });
+
+export const PunchGeoSchema = z.union([GeoFixSchema, GeoErrorSchema]);
+
+export const PUNCH_KINDS = ["in", "out"] as const;
+
+/**
+ * The signed punch document (API.md). No other keys are allowed: the signature
+ * covers exactly these fields, so anything extra could not be trusted.
+ */
+export const PunchSchema = z.strictObject({
+  v: z.literal(1),
+  id: z.string().regex(UUID_V7_PATTERN, "must be a lower-case UUIDv7"),
+  employeeId: z.string().min(1).max(64),
+  credentialId: z.string().min(1).max(1366).regex(BASE64URL_PATTERN, "must be base64url"),
+  kind: z.enum(PUNCH_KINDS),
+  clientTime: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  tz: z.string().min(1).max(64).refine(isValidTimeZone, "must be an IANA time zone"),
+  nonce: z.string().min(1).max(256).nullable(),
+  geo: PunchGeoSchema,
+});
+
+export type Punch = z.infer<typeof PunchSchema>;
+export type PunchGeo = z.infer<typeof PunchGeoSchema>;
+export type PunchKind = (typeof PUNCH_KINDS)[number];
+
+/** RFC 8785 (JCS) canonical JSON of a punch: the exact text its signature covers. */
+export function canonicalPunch(punch: Punch): string {
+  const text = canonicalize(punch);
+  if (text === undefined) throw new Error("punch cannot be canonicalized");
+  return text;
+}
+
+/** The WebAuthn challenge of a punch: SHA-256 over the UTF-8 bytes of its canonical JSON. */
+export async function punchChallenge(punch: Punch): Promise<Uint8Array> {
+  return sha256(canonicalPunch(punch));
+}
+
+/** The challenge as base64url, the form `clientDataJSON.challenge` carries. */
+export async function punchChallengeBase64Url(punch: Punch): Promise<string> {
+  return toBase64Url(await punchChallenge(punch));
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/** Every reason a punch can carry (DESIGN.md section 4). */
+export const REASON_CODES = [
+  "offline",
+  "clock_skew",
+  "outside_geofence",
+  "no_location",
+  "low_accuracy",
+  "ip_not_allowed",
+  "country_not_allowed",
+  "ip_location_mismatch",
+  "impossible_travel",
+  "outside_window",
+  "duplicate_kind",
+  "synced_passkey",
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const OUTCOMES = ["ignore", "flag", "reject"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const OutcomesSchema = z.strictObject(
+  Object.fromEntries(REASON_CODES.map((code) => [code, z.enum(OUTCOMES).optional()])) as Record<
+    ReasonCode,
+    z.ZodOptional<z.ZodEnum<{ [K in Outcome]: K }>>
+  >,
+);
+
+/** What happens to a punch that carries each reason, unless the company says otherwise. */
+export const DEFAULT_OUTCOMES: Record<ReasonCode, Outcome> = {
+  // A queued punch is genuine but its time rests on the device clock: a person should look.
+  offline: "flag",
+  clock_skew: "flag",
+  outside_geofence: "flag",
+  no_location: "flag",
+  low_accuracy: "ignore",
+  ip_not_allowed: "flag",
+  country_not_allowed: "flag",
+  ip_location_mismatch: "flag",
+  impossible_travel: "flag",
+  outside_window: "flag",
+  duplicate_kind: "flag",
+  synced_passkey: "ignore",
+};
+
+/** Company policy, stored as one JSON document; every field has a default. */
+export const SettingsSchema = z.strictObject({
+  /** How long a signed punch may wait offline before the server refuses it. */
+  offlineWindowHours: z.number().int().min(1).max(24 * 31),
+  maxDevicesPerEmployee: z.number().int().min(1).max(20),
+  syncedPasskeysAllowed: z.boolean(),
+  /** Time zone of employees who have none of their own. */
+  defaultTimezone: z.string().min(1).max(64),
+  outcomes: z.record(z.enum(REASON_CODES), z.enum(OUTCOMES)),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  offlineWindowHours: 72,
+  maxDevicesPerEmployee: 3,
+  syncedPasskeysAllowed: true,
+  defaultTimezone: "UTC",
+  outcomes: { ...DEFAULT_OUTCOMES },
+};
+
+/** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */
+export function resolveSettings(stored: unknown): Settings {
+  const partial = SettingsSchema.partial().safeParse(stored ?? {});
+  const value = partial.success ? partial.data : {};
+  return {
+    ...DEFAULT_SETTINGS,
+    ...value,
+    outcomes: { ...DEFAULT_OUTCOMES, ...(value.outcomes ?? {}) },
+  };
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { BASE64URL_PATTERN } from "./encoding";
+
+const b64url = (max: number) => z.string().min(1).max(max).regex(BASE64URL_PATTERN, "must be base64url");
+
+const TRANSPORTS = ["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"] as const;
+
+/** `RegistrationResponseJSON` of @simplewebauthn (what `navigator.credentials.create` yields, as JSON). */
+export const RegistrationResponseJSONSchema = z.object({
+  id: b64url(1366),
+  rawId: b64url(1366),
+  type: z.literal("public-key"),
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    attestationObject: b64url(65536),
+    authenticatorData: b64url(65536).optional(),
+    transports: z.array(z.enum(TRANSPORTS)).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: b64url(8192).optional(),
+  }),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+});
+
+/** `AuthenticationResponseJSON` of @simplewebauthn (what `navigator.credentials.get` yields, as JSON). */
+export const AuthenticationResponseJSONSchema = z.object({
+  id: b64url(1366),
+  rawId: b64url(1366),
+  type: z.literal("public-key"),
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    authenticatorData: b64url(8192),
+    signature: b64url(1024),
+    userHandle: b64url(1024).optional(),
+  }),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+});
+
+export type RegistrationResponseJSON = z.infer<typeof RegistrationResponseJSONSchema>;
+export type AuthenticationResponseJSON = z.infer<typeof AuthenticationResponseJSONSchema>;

@@ -1,0 +1,47 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// wrangler.toml points static assets at the console build; the worker tests do not need it built.
+mkdirSync("worker/console/dist", { recursive: true });
+
+const migrations = await readD1Migrations("worker/db/migrations");
+const receiptKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+
+export const TEST_SETUP_TOKEN = "test-setup-token";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "shared",
+          include: ["test/shared/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            main: "./worker/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                SETUP_TOKEN: TEST_SETUP_TOKEN,
+                NONCE_SECRET: randomBytes(32).toString("base64url"),
+                RECEIPT_KEY: JSON.stringify(receiptKey),
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["test/worker/apply-migrations.ts"],
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,208 @@
+import { sql } from "drizzle-orm";
+import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are integer milliseconds since the Unix epoch (UTC) throughout.
+
+export const employees = sqliteTable(
+  "employees",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["employee", "manager", "auditor", "admin"] }).notNull().default("employee"),
+    managerId: text("manager_id").references((): AnySQLiteColumn => employees.id),
+    timezone: text("timezone"),
+    scheduleId: text("schedule_id"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    consentAt: integer("consent_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("employees_email_idx").on(t.email),
+    index("employees_manager_id_idx").on(t.managerId),
+    index("employees_role_idx").on(t.role),
+  ],
+);
+
+export const devices = sqliteTable(
+  "devices",
+  {
+    id: text("id").primaryKey(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    kind: text("kind", { enum: ["extension", "console"] }).notNull(),
+    credentialId: text("credential_id").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: integer("counter").notNull().default(0),
+    transports: text("transports", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    /** The relying party the passkey belongs to: an extension origin, or the console hostname. */
+    rpId: text("rp_id").notNull(),
+    label: text("label"),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("devices_credential_id_idx").on(t.credentialId),
+    index("devices_employee_id_idx").on(t.employeeId),
+  ],
+);
+
+export const enrollmentCodes = sqliteTable(
+  "enrollment_codes",
+  {
+    id: text("id").primaryKey(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    purpose: text("purpose", { enum: ["extension", "console"] }).notNull(),
+    /** SHA-256 of the normalised code, base64url; the code itself is never stored. */
+    codeHash: text("code_hash").notNull(),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    usedFlowId: text("used_flow_id"),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("enrollment_codes_code_hash_idx").on(t.codeHash),
+    index("enrollment_codes_employee_id_idx").on(t.employeeId),
+  ],
+);
+
+export const webauthnFlows = sqliteTable(
+  "webauthn_flows",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["extension_enroll", "console_enroll", "console_login"] }).notNull(),
+    challenge: text("challenge").notNull(),
+    employeeId: text("employee_id"),
+    codeId: text("code_id"),
+    origin: text("origin").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("webauthn_flows_expires_at_idx").on(t.expiresAt)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    /** SHA-256 of the bearer token or cookie value, base64url. */
+    tokenHash: text("token_hash").notNull(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    kind: text("kind", { enum: ["employee", "console"] }).notNull(),
+    deviceId: text("device_id"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("sessions_token_hash_idx").on(t.tokenHash),
+    index("sessions_expires_at_idx").on(t.expiresAt),
+    index("sessions_employee_id_idx").on(t.employeeId),
+  ],
+);
+
+export const punches = sqliteTable(
+  "punches",
+  {
+    id: text("id").primaryKey(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    deviceId: text("device_id").references(() => devices.id),
+    /** `device` for signed punches; manual entries and corrections come later. */
+    source: text("source", { enum: ["device", "manual", "correction"] }).notNull().default("device"),
+    kind: text("kind", { enum: ["in", "out"] }).notNull(),
+    clientTime: integer("client_time").notNull(),
+    tz: text("tz").notNull(),
+    nonce: text("nonce"),
+    nonceIssuedAt: integer("nonce_issued_at"),
+    geoLat: real("geo_lat"),
+    geoLon: real("geo_lon"),
+    geoAccuracy: real("geo_accuracy"),
+    geoError: text("geo_error"),
+    effectiveTime: integer("effective_time").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    localDate: text("local_date").notNull(),
+    mode: text("mode", { enum: ["online", "offline"] }).notNull(),
+    status: text("status", { enum: ["accepted", "flagged", "rejected"] }).notNull(),
+    reasons: text("reasons", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    ip: text("ip"),
+    country: text("country"),
+    region: text("region"),
+    city: text("city"),
+    asn: integer("asn"),
+    colo: text("colo"),
+    /** The exact canonical JSON the employee signed, and its SHA-256 (the challenge). */
+    signedPunch: text("signed_punch"),
+    punchHash: text("punch_hash").notNull(),
+    /** The raw WebAuthn assertion, so anyone can re-verify the signature later. */
+    assertion: text("assertion"),
+    receiptPayload: text("receipt_payload").notNull(),
+    receiptSignature: text("receipt_signature").notNull(),
+    createdBy: text("created_by"),
+  },
+  (t) => [
+    index("punches_employee_id_effective_time_idx").on(t.employeeId, t.effectiveTime),
+    index("punches_effective_time_idx").on(t.effectiveTime),
+    index("punches_employee_id_local_date_idx").on(t.employeeId, t.localDate),
+    index("punches_status_effective_time_idx").on(t.status, t.effectiveTime),
+  ],
+);
+
+/**
+ * Append-only. Entries are written without a hash; the scheduled handler seals
+ * them in `seq` order into a hash chain (each hash covers the previous one).
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actorType: text("actor_type", { enum: ["employee", "api_key", "system", "anonymous"] }).notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    subjectType: text("subject_type"),
+    subjectId: text("subject_id"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
+    index("audit_log_action_at_idx").on(t.action, t.at),
+  ],
+);
+
+export const settings = sqliteTable("settings", {
+  id: integer("id").primaryKey(),
+  data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+/** Fixed-window counters for rate limits (enrolment attempts per IP). */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["manager", "auditor", "admin"] }).notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_idx").on(t.keyHash)],
+);

@@ -1,0 +1,45 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorBody, ErrorCode } from "../shared/errors";
+
+/** An expected failure, rendered as API.md's error shape by `renderError`. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(status, { message });
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: "VALIDATION_FAILED",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+};
+
+/** The app's one error handler: known errors keep their status; anything else is a bare 500. */
+export function renderError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = CODE_FOR_STATUS[err.status] ?? "VALIDATION_FAILED";
+    return c.json(errorBody(code, err.message || "The request could not be processed."), err.status);
+  }
+  console.error("unexpected error", c.req.method, c.req.path, err);
+  return c.json(errorBody("INTERNAL", "Something went wrong on the server. Nothing was recorded."), 500);
+}

@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { DeviceSchema, IdParamSchema } from "../../../shared/api";
+import { devices, sessions } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import { describeRoute } from "../../openapi";
+import { auditInsert } from "../../services/audit";
+import { toDevice } from "../../services/records";
+import { clientIp } from "../../services/request";
+import { assertInScope } from "../../services/scope";
+import { validate } from "../../validation";
+
+export const deviceRoutes = new Hono<AppEnv>().delete(
+  "/:id",
+  describeRoute({
+    summary: "Revoke a passkey at once (its punches are refused from now on)",
+    tags: ["admin"],
+    auth: "console",
+    responses: { 200: DeviceSchema },
+    errors: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"],
+  }),
+  validate("param", IdParamSchema),
+  async (c) => {
+    const db = c.var.db;
+    const principal = c.var.principal;
+    const [device] = await db.select().from(devices).where(eq(devices.id, c.req.valid("param").id)).limit(1);
+    if (!device) throw new ApiError(404, "NOT_FOUND", "No such device.");
+    await assertInScope(db, principal, device.employeeId);
+    if (device.revokedAt !== null) return c.json(toDevice(device));
+    const now = Date.now();
+    const [[revoked]] = await db.batch([
+      db.update(devices).set({ revokedAt: now, revokedBy: principal.id }).where(eq(devices.id, device.id)).returning(),
+      // Sessions opened with this passkey end with it.
+      db.delete(sessions).where(eq(sessions.deviceId, device.id)),
+      auditInsert(db, { action: "device.revoked", at: now, actor: principal, subjectType: "device", subjectId: device.id, data: { employeeId: device.employeeId }, ip: clientIp(c) }),
+    ]);
+    return c.json(toDevice(revoked!));
+  },
+);

@@ -1,0 +1,186 @@
+import { and, asc, eq, type SQL } from "drizzle-orm";
+import { Hono } from "hono";
+import {
+  CreateEmployeeRequestSchema,
+  DeviceListSchema,
+  EmployeeListQuerySchema,
+  EmployeeListSchema,
+  EmployeeSchema,
+  EnrollmentCodeRequestSchema,
+  EnrollmentCodeResponseSchema,
+  IdParamSchema,
+  UpdateEmployeeRequestSchema,
+} from "../../../shared/api";
+import type { DB } from "../../db/client";
+import { devices, employees, sessions } from "../../db/schema";
+import type { AppEnv, Principal } from "../../env";
+import { ApiError } from "../../errors";
+import { describeRoute } from "../../openapi";
+import { auditInsert } from "../../services/audit";
+import { newId } from "../../services/crypto";
+import { newCodeInsert } from "../../services/enrollment";
+import { toDevice, toEmployee } from "../../services/records";
+import { clientIp } from "../../services/request";
+import { assertInScope, reportIds, scopeCondition } from "../../services/scope";
+import { validate } from "../../validation";
+
+async function loadEmployee(db: DB, principal: Principal, id: string) {
+  await assertInScope(db, principal, id);
+  const [row] = await db.select().from(employees).where(eq(employees.id, id)).limit(1);
+  if (!row) throw new ApiError(404, "NOT_FOUND", "No such employee.");
+  return row;
+}
+
+async function checkManager(db: DB, principal: Principal, managerId: string | null, employeeId?: string) {
+  if (managerId === null) {
+    if (principal.role === "manager") throw new ApiError(403, "FORBIDDEN", "Managers can only manage their own reports.");
+    return;
+  }
+  const [manager] = await db.select({ id: employees.id }).from(employees).where(eq(employees.id, managerId)).limit(1);
+  if (!manager) throw new ApiError(400, "VALIDATION_FAILED", "The manager does not exist.", { issues: [{ path: "managerId", message: "unknown employee" }] });
+  if (employeeId && (managerId === employeeId || (await reportIds(db, employeeId)).has(managerId))) {
+    throw new ApiError(400, "VALIDATION_FAILED", "An employee cannot report to themselves or to one of their reports.");
+  }
+  if (principal.role === "manager" && managerId !== principal.id) await assertInScope(db, principal, managerId);
+}
+
+async function emailTaken(db: DB, email: string, exceptId?: string) {
+  const [row] = await db.select({ id: employees.id }).from(employees).where(eq(employees.email, email)).limit(1);
+  return row !== undefined && row.id !== exceptId;
+}
+
+const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+
+export const employeeRoutes = new Hono<AppEnv>()
+  .get(
+    "/",
+    describeRoute({ summary: "List employees (managers: their reports)", tags: ["admin"], auth: "console", responses: { 200: EmployeeListSchema }, errors: ERRORS }),
+    validate("query", EmployeeListQuerySchema),
+    async (c) => {
+      const { active } = c.req.valid("query");
+      const conditions: (SQL | undefined)[] = [scopeCondition(c.var.principal, employees.id)];
+      if (active) conditions.push(eq(employees.active, active === "true"));
+      const rows = await c.var.db.select().from(employees).where(and(...conditions)).orderBy(asc(employees.name), asc(employees.id));
+      return c.json({ items: rows.map(toEmployee) });
+    },
+  )
+  .post(
+    "/",
+    describeRoute({ summary: "Create an employee", tags: ["admin"], auth: "console", responses: { 201: EmployeeSchema }, errors: [...ERRORS, "EMAIL_TAKEN"] }),
+    validate("json", CreateEmployeeRequestSchema),
+    async (c) => {
+      const db = c.var.db;
+      const principal = c.var.principal;
+      const body = c.req.valid("json");
+      const managerId = body.managerId ?? (principal.role === "manager" ? principal.id : null);
+      if (principal.role === "manager" && body.role !== "employee") throw new ApiError(403, "FORBIDDEN", "Managers can only create employees.");
+      await checkManager(db, principal, managerId);
+      if (await emailTaken(db, body.email)) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
+      const now = Date.now();
+      const row = {
+        id: newId(),
+        name: body.name,
+        email: body.email,
+        role: body.role,
+        managerId,
+        timezone: body.timezone ?? null,
+        scheduleId: null,
+        active: true,
+        consentAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await db.batch([
+          db.insert(employees).values(row),
+          auditInsert(db, { action: "employee.created", at: now, actor: principal, subjectType: "employee", subjectId: row.id, data: { ...body }, ip: clientIp(c) }),
+        ]);
+      } catch (err) {
+        if (String(err).includes("UNIQUE")) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
+        throw err;
+      }
+      return c.json(toEmployee(row), 201);
+    },
+  )
+  .get(
+    "/:id",
+    describeRoute({ summary: "One employee", tags: ["admin"], auth: "console", responses: { 200: EmployeeSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    async (c) => c.json(toEmployee(await loadEmployee(c.var.db, c.var.principal, c.req.valid("param").id))),
+  )
+  .patch(
+    "/:id",
+    describeRoute({ summary: "Change an employee", tags: ["admin"], auth: "console", responses: { 200: EmployeeSchema }, errors: [...ERRORS, "EMAIL_TAKEN"] }),
+    validate("param", IdParamSchema),
+    validate("json", UpdateEmployeeRequestSchema),
+    async (c) => {
+      const db = c.var.db;
+      const principal = c.var.principal;
+      const current = await loadEmployee(db, principal, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      if (principal.role === "manager" && body.role !== undefined && body.role !== current.role) {
+        throw new ApiError(403, "FORBIDDEN", "Only admins can change roles.");
+      }
+      if (body.managerId !== undefined) await checkManager(db, principal, body.managerId, current.id);
+      if (body.email && (await emailTaken(db, body.email, current.id))) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
+      if (current.id === principal.id && (body.active === false || (body.role && body.role !== current.role))) {
+        throw new ApiError(400, "VALIDATION_FAILED", "You cannot deactivate yourself or change your own role.");
+      }
+      const now = Date.now();
+      const [[updated]] = await db.batch([
+        db.update(employees).set({ ...body, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
+        auditInsert(db, { action: "employee.updated", at: now, actor: principal, subjectType: "employee", subjectId: current.id, data: { ...body }, ip: clientIp(c) }),
+        ...(body.active === false ? [db.delete(sessions).where(eq(sessions.employeeId, current.id))] : []),
+      ]);
+      return c.json(toEmployee(updated!));
+    },
+  )
+  .delete(
+    "/:id",
+    describeRoute({ summary: "Deactivate an employee (records are kept; sessions end; punches are refused)", tags: ["admin"], auth: "console", responses: { 200: EmployeeSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    async (c) => {
+      const db = c.var.db;
+      const principal = c.var.principal;
+      const current = await loadEmployee(db, principal, c.req.valid("param").id);
+      if (current.id === principal.id) throw new ApiError(400, "VALIDATION_FAILED", "You cannot deactivate yourself.");
+      const now = Date.now();
+      const [[updated]] = await db.batch([
+        db.update(employees).set({ active: false, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
+        db.delete(sessions).where(eq(sessions.employeeId, current.id)),
+        auditInsert(db, { action: "employee.deactivated", at: now, actor: principal, subjectType: "employee", subjectId: current.id, ip: clientIp(c) }),
+      ]);
+      return c.json(toEmployee(updated!));
+    },
+  )
+  .post(
+    "/:id/enrollment-codes",
+    describeRoute({ summary: "Issue a one-time enrolment code (72 h)", tags: ["admin"], auth: "console", responses: { 201: EnrollmentCodeResponseSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    validate("json", EnrollmentCodeRequestSchema),
+    async (c) => {
+      const db = c.var.db;
+      const principal = c.var.principal;
+      const employee = await loadEmployee(db, principal, c.req.valid("param").id);
+      const { purpose } = c.req.valid("json");
+      if (!employee.active) throw new ApiError(400, "VALIDATION_FAILED", "This employee is deactivated.");
+      if (purpose === "console" && principal.role !== "admin") throw new ApiError(403, "FORBIDDEN", "Only admins can issue console codes.");
+      const now = Date.now();
+      const code = await newCodeInsert(db, { employeeId: employee.id, purpose, createdBy: principal.id, now });
+      await db.batch([
+        code.insert,
+        auditInsert(db, { action: "enrollment_code.issued", at: now, actor: principal, subjectType: "employee", subjectId: employee.id, data: { purpose }, ip: clientIp(c) }),
+      ]);
+      return c.json({ code: code.code, expiresAt: code.expiresAt, purpose }, 201);
+    },
+  )
+  .get(
+    "/:id/devices",
+    describeRoute({ summary: "An employee's passkeys", tags: ["admin"], auth: "console", responses: { 200: DeviceListSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    async (c) => {
+      const employee = await loadEmployee(c.var.db, c.var.principal, c.req.valid("param").id);
+      const rows = await c.var.db.select().from(devices).where(eq(devices.employeeId, employee.id)).orderBy(asc(devices.createdAt));
+      return c.json({ items: rows.map(toDevice) });
+    },
+  );

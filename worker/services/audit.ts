@@ -1,0 +1,62 @@
+import { and, asc, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import canonicalize from "canonicalize";
+import { sha256, toBase64Url } from "../../shared/encoding";
+import type { DB } from "../db/client";
+import { auditLog } from "../db/schema";
+import type { Principal } from "../env";
+
+export interface AuditEntry {
+  action: string;
+  actor?: Pick<Principal, "type" | "id"> | { type: "system" | "anonymous"; id?: string | null };
+  subjectType?: string;
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+  ip?: string | null;
+  at: number;
+}
+
+/**
+ * The insert for one audit entry, to put in the same batch as the change it
+ * describes (so a change is never recorded without its audit entry). Entries
+ * are sealed into the hash chain later, by the scheduled handler.
+ */
+export function auditInsert(db: DB, entry: AuditEntry) {
+  return db.insert(auditLog).values({
+    at: entry.at,
+    actorType: entry.actor?.type ?? "anonymous",
+    actorId: entry.actor?.id ?? null,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    data: entry.data ?? null,
+    ip: entry.ip ?? null,
+  });
+}
+
+/** The hash that seals one entry: it covers the entry and the previous entry's hash. */
+export async function entryHash(prevHash: string, entry: typeof auditLog.$inferSelect): Promise<string> {
+  const { hash: _hash, prevHash: _prev, ...fields } = entry;
+  return toBase64Url(await sha256(`${prevHash}\n${canonicalize(fields)}`));
+}
+
+/** Seals unsealed entries, oldest first, into the chain. Returns how many were sealed. */
+export async function sealAuditLog(db: DB, max = 500): Promise<number> {
+  const [last] = await db
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .where(isNotNull(auditLog.hash))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  const pending = await db.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(max);
+  let prev = last?.hash ?? GENESIS;
+  const updates = [];
+  for (const entry of pending) {
+    const hash = await entryHash(prev, entry);
+    updates.push(db.update(auditLog).set({ prevHash: prev, hash }).where(and(eq(auditLog.seq, entry.seq), isNull(auditLog.hash))));
+    prev = hash;
+  }
+  if (updates.length > 0) await db.batch(updates as unknown as Parameters<typeof db.batch>[0]);
+  return updates.length;
+}
+
+export const GENESIS = "clockwork-audit-genesis";

@@ -1,0 +1,138 @@
+import canonicalize from "canonicalize";
+import { v7 as uuidv7 } from "uuid";
+import { fromBase64Url, sha256, toBase64Url } from "../../shared/encoding";
+
+export const newId = (): string => uuidv7();
+
+export function randomToken(bytes = 32): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** Tokens and codes are stored only as this hash. */
+export async function hashSecret(value: string): Promise<string> {
+  return toBase64Url(await sha256(value));
+}
+
+/** Constant-time comparison of two strings (via their hashes, so lengths leak nothing). */
+export async function secretsEqual(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([sha256(a), sha256(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+// ---- enrolment codes ----------------------------------------------------------
+
+/** No 0/O, 1/I/L: codes are read aloud and typed by hand. */
+const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LENGTH = 10;
+
+export function newEnrollmentCode(): string {
+  const out: string[] = [];
+  while (out.length < CODE_LENGTH) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(16))) {
+      // Rejection sampling keeps every character equally likely.
+      if (byte < 248 && out.length < CODE_LENGTH) out.push(CODE_ALPHABET[byte % CODE_ALPHABET.length]!);
+    }
+  }
+  return `${out.slice(0, 5).join("")}-${out.slice(5).join("")}`;
+}
+
+/** Case, spaces and dashes do not matter when a code is typed back. */
+export function normalizeEnrollmentCode(code: string): string {
+  return code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+}
+
+// ---- nonces -------------------------------------------------------------------------
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+/** A stateless nonce `issuedAt.random.hmac`: it proves when the server issued it, with no database. */
+export async function issueNonce(secret: string, issuedAt: number): Promise<string> {
+  const body = `${issuedAt}.${randomToken(12)}`;
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), new TextEncoder().encode(body));
+  return `${body}.${toBase64Url(mac)}`;
+}
+
+/** The issue time of a nonce this server made, or null for anything else. */
+export async function verifyNonce(secret: string, nonce: string | null): Promise<number | null> {
+  if (!nonce) return null;
+  const parts = nonce.split(".");
+  if (parts.length !== 3 || !/^\d{1,16}$/.test(parts[0]!)) return null;
+  let mac: Uint8Array;
+  try {
+    mac = fromBase64Url(parts[2]!);
+  } catch {
+    return null;
+  }
+  const ok = await crypto.subtle.verify(
+    "HMAC",
+    await hmacKey(secret),
+    mac as Uint8Array<ArrayBuffer>,
+    new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
+  );
+  return ok ? Number(parts[0]) : null;
+}
+
+// ---- receipts ---------------------------------------------------------------------------
+
+interface ReceiptKeys {
+  privateKey: CryptoKey;
+  publicJwk: JsonWebKey & { kid: string; alg: "ES256"; use: "sig" };
+}
+
+const receiptKeys = new Map<string, Promise<ReceiptKeys>>();
+
+async function loadReceiptKeys(secret: string): Promise<ReceiptKeys> {
+  let jwk: JsonWebKey;
+  try {
+    jwk = JSON.parse(secret) as JsonWebKey;
+  } catch {
+    throw new Error("RECEIPT_KEY is not a JSON Web Key");
+  }
+  if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.d) throw new Error("RECEIPT_KEY must be a private P-256 JWK");
+  const privateKey = await crypto.subtle.importKey(
+    "jwk",
+    { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, d: jwk.d },
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["sign"],
+  );
+  const members = { crv: "P-256", kty: "EC", x: jwk.x, y: jwk.y };
+  // RFC 7638 thumbprint as the key id.
+  const kid = toBase64Url(await sha256(canonicalize(members)!));
+  return { privateKey, publicJwk: { ...members, kid, alg: "ES256", use: "sig" } };
+}
+
+export function receiptKeysFor(secret: string): Promise<ReceiptKeys> {
+  let keys = receiptKeys.get(secret);
+  if (!keys) {
+    keys = loadReceiptKeys(secret);
+    keys.catch(() => receiptKeys.delete(secret));
+    receiptKeys.set(secret, keys);
+  }
+  return keys;
+}
+
+/** ES256 over the UTF-8 payload; the signature is raw r‖s (as in JWS), base64url. */
+export async function signReceipt(secret: string, payload: string): Promise<string> {
+  const { privateKey } = await receiptKeysFor(secret);
+  const signature = await crypto.subtle.sign(
+    { name: "ECDSA", hash: "SHA-256" },
+    privateKey,
+    new TextEncoder().encode(payload),
+  );
+  return toBase64Url(signature);
+}

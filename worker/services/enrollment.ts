@@ -1,0 +1,213 @@
+import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
+import { resolveSettings } from "../../shared/settings";
+import type { RegistrationResponseJSON } from "../../shared/webauthn-json";
+import { auditInsert } from "./audit";
+import { newSession } from "./sessions";
+import { FLOW_TTL_MS, registrationOptions, verifyRegistration } from "./webauthn";
+import { HOUR_MS } from "../../shared/time";
+import { batchableRun, type DB } from "../db/client";
+import { devices, employees, enrollmentCodes, settings, webauthnFlows } from "../db/schema";
+import { ApiError } from "../errors";
+import { hashSecret, newEnrollmentCode, newId, normalizeEnrollmentCode } from "./crypto";
+
+export const ENROLLMENT_CODE_TTL_MS = 72 * HOUR_MS;
+/** Failed registrations a code survives before it is burnt. */
+export const MAX_CODE_ATTEMPTS = 5;
+/** Enrolment requests per IP per window. */
+export const ENROLL_RATE_LIMIT = { limit: 10, windowMs: 15 * 60_000 };
+
+export async function newCodeInsert(
+  db: DB,
+  opts: { employeeId: string; purpose: "extension" | "console"; createdBy: string | null; now: number },
+) {
+  const code = newEnrollmentCode();
+  const expiresAt = opts.now + ENROLLMENT_CODE_TTL_MS;
+  const insert = db.insert(enrollmentCodes).values({
+    id: newId(),
+    employeeId: opts.employeeId,
+    purpose: opts.purpose,
+    codeHash: await hashSecret(normalizeEnrollmentCode(code)),
+    createdBy: opts.createdBy,
+    createdAt: opts.now,
+    expiresAt,
+  });
+  return { code, expiresAt, insert };
+}
+
+export const codeHash = (code: string) => hashSecret(normalizeEnrollmentCode(code));
+
+/** The still-usable code with this text and purpose, with its employee; 404 otherwise. */
+export async function findUsableCode(db: DB, code: string, purpose: "extension" | "console", now: number) {
+  const [row] = await db
+    .select({ code: enrollmentCodes, employee: employees })
+    .from(enrollmentCodes)
+    .innerJoin(employees, eq(employees.id, enrollmentCodes.employeeId))
+    .where(
+      and(
+        eq(enrollmentCodes.codeHash, await codeHash(code)),
+        eq(enrollmentCodes.purpose, purpose),
+        isNull(enrollmentCodes.usedAt),
+        gt(enrollmentCodes.expiresAt, now),
+        lt(enrollmentCodes.attempts, MAX_CODE_ATTEMPTS),
+        eq(employees.active, true),
+      ),
+    )
+    .limit(1);
+  if (!row) throw codeInvalid();
+  return row;
+}
+
+export function codeInvalid() {
+  return new ApiError(
+    404,
+    "ENROLLMENT_CODE_INVALID",
+    "This enrolment code is unknown, already used or expired. Ask your administrator for a new one.",
+  );
+}
+
+// ---- passkey enrolment, shared by the extension and the console -------------------
+
+
+type Purpose = "extension" | "console";
+const FLOW_KIND = { extension: "extension_enroll", console: "console_enroll" } as const;
+
+export async function beginEnrollment(
+  db: DB,
+  opts: { code: string; purpose: Purpose; origin: string; rpId: string; now: number },
+) {
+  const { code, employee } = await findUsableCode(db, opts.code, opts.purpose, opts.now);
+  const existing = await db
+    .select({ credentialId: devices.credentialId, transports: devices.transports })
+    .from(devices)
+    .where(and(eq(devices.employeeId, employee.id), eq(devices.kind, opts.purpose), isNull(devices.revokedAt)));
+  const options = await registrationOptions({
+    rpId: opts.rpId,
+    employee,
+    exclude: existing,
+    discoverable: opts.purpose === "console",
+  });
+  const flowId = newId();
+  await db.insert(webauthnFlows).values({
+    id: flowId,
+    kind: FLOW_KIND[opts.purpose],
+    challenge: options.challenge,
+    employeeId: employee.id,
+    codeId: code.id,
+    origin: opts.origin,
+    createdAt: opts.now,
+    expiresAt: opts.now + FLOW_TTL_MS,
+  });
+  return { flowId, options, employee };
+}
+
+/**
+ * Finishes an enrolment: the flow is consumed (deleted) in the same read that
+ * loads it, so a challenge works once; the code is marked used and the device
+ * inserted in one batch whose insert only happens if this flow used the code.
+ */
+export async function completeEnrollment(
+  db: DB,
+  opts: {
+    flowId: string;
+    code: string;
+    response: RegistrationResponseJSON;
+    purpose: Purpose;
+    origin: string;
+    rpId: string;
+    label: string | null;
+    consent: boolean;
+    ip: string | null;
+    now: number;
+  },
+) {
+  const hash = await codeHash(opts.code);
+  const [flows, codes, owners, settingsRows] = await db.batch([
+    db.delete(webauthnFlows).where(eq(webauthnFlows.id, opts.flowId)).returning(),
+    // No joins inside a D1 batch: rows come back as objects, and equal column names would collide.
+    db.select().from(enrollmentCodes).where(eq(enrollmentCodes.codeHash, hash)).limit(1),
+    db
+      .select()
+      .from(employees)
+      .where(inArray(employees.id, db.select({ id: enrollmentCodes.employeeId }).from(enrollmentCodes).where(eq(enrollmentCodes.codeHash, hash)))),
+    db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
+  ]);
+  const flow = flows[0];
+  const found = codes[0] && owners[0] ? { code: codes[0], employee: owners[0] } : undefined;
+  if (!flow || flow.kind !== FLOW_KIND[opts.purpose] || flow.expiresAt <= opts.now || flow.origin !== opts.origin) {
+    throw new ApiError(400, "REGISTRATION_INVALID", "This enrolment attempt has expired or was already used. Start again.");
+  }
+  if (
+    !found ||
+    found.code.id !== flow.codeId ||
+    found.code.usedAt !== null ||
+    found.code.expiresAt <= opts.now ||
+    found.code.attempts >= MAX_CODE_ATTEMPTS ||
+    !found.employee.active
+  ) {
+    throw codeInvalid();
+  }
+  const employee = found.employee;
+  const policy = resolveSettings(settingsRows[0]?.data);
+
+  const credential = await verifyRegistration({
+    response: opts.response,
+    challenge: flow.challenge,
+    origin: opts.origin,
+    rpId: opts.rpId,
+  });
+  if (!credential) {
+    await db
+      .update(enrollmentCodes)
+      .set({ attempts: sql`${enrollmentCodes.attempts} + 1` })
+      .where(eq(enrollmentCodes.id, found.code.id));
+    throw new ApiError(400, "REGISTRATION_INVALID", "The passkey could not be verified. Try again.");
+  }
+  if (credential.backedUp && !policy.syncedPasskeysAllowed && opts.purpose === "extension") {
+    throw new ApiError(400, "REGISTRATION_INVALID", "Your company does not allow synced passkeys. Use a passkey kept on this device.");
+  }
+  if (opts.purpose === "extension") {
+    const [active] = await db
+      .select({ n: count() })
+      .from(devices)
+      .where(and(eq(devices.employeeId, employee.id), eq(devices.kind, "extension"), isNull(devices.revokedAt)));
+    if ((active?.n ?? 0) >= policy.maxDevicesPerEmployee) {
+      throw new ApiError(409, "DEVICE_LIMIT_REACHED", `You already have ${policy.maxDevicesPerEmployee} enrolled devices. Ask an administrator to revoke one.`);
+    }
+  }
+
+  const deviceId = newId();
+  const session = await newSession(db, {
+    employeeId: employee.id,
+    kind: opts.purpose === "extension" ? "employee" : "console",
+    deviceId,
+    now: opts.now,
+  });
+  const [, inserted] = await db.batch([
+    db
+      .update(enrollmentCodes)
+      .set({ usedAt: opts.now, usedFlowId: flow.id })
+      .where(and(eq(enrollmentCodes.id, found.code.id), isNull(enrollmentCodes.usedAt))),
+    batchableRun(db, sql`INSERT INTO devices (id, employee_id, kind, credential_id, public_key, counter, transports, backed_up, rp_id, label, created_at)
+      SELECT ${deviceId}, ${employee.id}, ${opts.purpose}, ${credential.credentialId}, ${credential.publicKey}, ${credential.counter},
+             ${JSON.stringify(credential.transports)}, ${credential.backedUp ? 1 : 0}, ${opts.rpId}, ${opts.label}, ${opts.now}
+      WHERE EXISTS (SELECT 1 FROM enrollment_codes WHERE id = ${found.code.id} AND used_flow_id = ${flow.id})
+        AND NOT EXISTS (SELECT 1 FROM devices WHERE credential_id = ${credential.credentialId})`),
+    session.insert,
+    ...(opts.consent ? [db.update(employees).set({ consentAt: opts.now }).where(eq(employees.id, employee.id))] : []),
+    auditInsert(db, {
+      action: "device.enrolled",
+      at: opts.now,
+      actor: { type: "employee", id: employee.id },
+      subjectType: "device",
+      subjectId: deviceId,
+      data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent },
+      ip: opts.ip,
+    }),
+  ]);
+  if ((inserted as D1Result).meta.changes === 0) {
+    // The session row exists but is for a device that was not created; it is harmless and expires.
+    throw codeInvalid();
+  }
+  return { employee, deviceId, credentialId: credential.credentialId, session };
+}
+

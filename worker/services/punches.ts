@@ -1,0 +1,328 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import canonicalize from "canonicalize";
+import type { z } from "zod";
+import { type PunchBatchResult, PunchRequestSchema, type PunchRecord, type ReceiptPayload } from "../../shared/api";
+import { bracketPunchTime } from "../../shared/bracket";
+import type { ErrorCode } from "../../shared/errors";
+import { canonicalPunch, punchChallengeBase64Url, type Punch } from "../../shared/punch";
+import { evaluatePunch } from "../../shared/rules";
+import { resolveSettings } from "../../shared/settings";
+import { localDate } from "../../shared/time";
+import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
+import type { DB } from "../db/client";
+import { devices, employees, punches, settings } from "../db/schema";
+import { auditInsert } from "./audit";
+import { signReceipt, verifyNonce } from "./crypto";
+import { toPunchRecord } from "./records";
+import type { IpGeo } from "./request";
+import { newSession } from "./sessions";
+import { verifyAssertion } from "./webauthn";
+
+export interface PunchContext {
+  db: DB;
+  env: Pick<Env, "NONCE_SECRET" | "RECEIPT_KEY">;
+  allowedOrigins: string[];
+  receivedAt: number;
+  ip: string | null;
+  geo: IpGeo;
+}
+
+export interface PunchOutcome extends PunchBatchResult {
+  /** The employee whose punch this was, when it was verified. */
+  employeeId?: string;
+}
+
+interface Verified {
+  index: number;
+  punch: Punch;
+  assertion: AuthenticationResponseJSON;
+  canonical: string;
+  hash: string;
+}
+
+type PunchInsert = typeof punches.$inferInsert;
+
+function failure(id: string | null, status: number, code: ErrorCode, message: string, details?: unknown): PunchOutcome {
+  return { id, status, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+function rawId(item: unknown): string | null {
+  const id = (item as { punch?: { id?: unknown } } | null)?.punch?.id;
+  return typeof id === "string" ? id.slice(0, 64) : null;
+}
+
+function issues(error: z.ZodError) {
+  return error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+/**
+ * Verifies, places in time, judges and stores signed punches. Any number of
+ * items (1..100) cost one batched read and one batched write, so the single
+ * route and the offline queue's batch route share this one path.
+ */
+export async function recordPunches(ctx: PunchContext, items: readonly unknown[]) {
+  const { db, receivedAt } = ctx;
+  const results: (PunchOutcome | undefined)[] = new Array(items.length);
+  const candidates: Verified[] = [];
+
+  for (const [index, item] of items.entries()) {
+    const parsed = PunchRequestSchema.safeParse(item);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      results[index] = failure(
+        rawId(item),
+        400,
+        "VALIDATION_FAILED",
+        `Invalid punch${first?.path.length ? ` at ${first.path.join(".")}` : ""}: ${first?.message ?? "invalid"}`,
+        { issues: issues(parsed.error) },
+      );
+      continue;
+    }
+    const { punch, assertion } = parsed.data;
+    if (assertion.id !== punch.credentialId) {
+      results[index] = failure(punch.id, 401, "ASSERTION_INVALID", "The assertion was made by another credential than the punch names.");
+      continue;
+    }
+    candidates.push({ index, punch, assertion, canonical: canonicalPunch(punch), hash: await punchChallengeBase64Url(punch) });
+  }
+
+  if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
+
+  // The one batched read: credentials, earlier copies of these punches, policy.
+  const credentialIds = [...new Set(candidates.map((c) => c.punch.credentialId))];
+  const punchIds = [...new Set(candidates.map((c) => c.punch.id))];
+  const [deviceRows, existingRows, settingsRows] = await db.batch([
+    db
+      .select({ device: devices, employeeActive: employees.active })
+      .from(devices)
+      .innerJoin(employees, eq(employees.id, devices.employeeId))
+      .where(inArray(devices.credentialId, credentialIds)),
+    db.select().from(punches).where(inArray(punches.id, punchIds)),
+    db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
+  ]);
+  const policy = resolveSettings(settingsRows[0]?.data);
+  const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));
+  const stored = new Map(existingRows.map((r) => [r.id, r]));
+  const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));
+
+  const writes: ReturnType<typeof auditInsert | typeof db.insert>[] = [];
+  const security = (action: string, c: Verified, data: Record<string, unknown>) =>
+    writes.push(
+      auditInsert(db, {
+        action,
+        at: receivedAt,
+        actor: { type: "anonymous" },
+        subjectType: "punch",
+        subjectId: c.punch.id,
+        data: { employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, ...data },
+        ip: ctx.ip,
+      }),
+    );
+
+  const fresh: { index: number; row: PunchInsert; hash: string }[] = [];
+  const deviceUpdates = new Map<string, number>();
+  const newInBatch = new Map<string, { hash: string; index: number }>();
+
+  for (const c of candidates) {
+    const { punch } = c;
+    const found = deviceByCredential.get(punch.credentialId);
+    if (!found || found.device.kind !== "extension" || found.device.employeeId !== punch.employeeId) {
+      security("security.credential_unknown", c, { reason: found ? "credential of another employee" : "no such credential" });
+      results[c.index] = failure(punch.id, 403, "CREDENTIAL_UNKNOWN", "This passkey is not enrolled for this employee.");
+      continue;
+    }
+    const { device } = found;
+    if (device.revokedAt !== null || !found.employeeActive) {
+      security("security.credential_revoked", c, { deviceId: device.id });
+      results[c.index] = failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey has been revoked. Ask an administrator for a new enrolment code.");
+      continue;
+    }
+    if (!ctx.allowedOrigins.includes(device.rpId)) {
+      security("security.origin_not_allowed", c, { deviceId: device.id, origin: device.rpId });
+      results[c.index] = failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey's extension is no longer allowed.");
+      continue;
+    }
+
+    const check = await verifyAssertion({
+      response: c.assertion,
+      challenge: c.hash,
+      origin: device.rpId,
+      rpId: device.rpId,
+      credential: device,
+    });
+    if (!check.ok) {
+      security("security.assertion_invalid", c, { deviceId: device.id, message: check.message });
+      results[c.index] = failure(punch.id, 401, "ASSERTION_INVALID", `The punch signature is not valid: ${check.message}`);
+      continue;
+    }
+
+    // Idempotency: the same signed punch again is answered from the record.
+    const earlier = stored.get(punch.id);
+    const sameBatch = newInBatch.get(punch.id);
+    if (earlier || sameBatch) {
+      const earlierHash = earlier?.punchHash ?? sameBatch!.hash;
+      if (earlierHash !== c.hash) {
+        results[c.index] = failure(punch.id, 409, "PUNCH_ID_CONFLICT", "Another punch with this id was already recorded.");
+      } else if (earlier) {
+        results[c.index] = replayResult(earlier);
+      } else {
+        results[c.index] = { ...results[sameBatch!.index]!, status: 200 };
+      }
+      continue;
+    }
+
+    const nonceIssuedAt = await verifyNonce(ctx.env.NONCE_SECRET, punch.nonce);
+    if (punch.nonce !== null && nonceIssuedAt === null) {
+      // Not fatal: the punch is signed; it just cannot claim to be online.
+      security("security.nonce_invalid", c, { deviceId: device.id });
+    }
+    const bracket = bracketPunchTime({
+      clientTime: punch.clientTime,
+      nonceIssuedAt,
+      receivedAt,
+      offlineWindowHours: policy.offlineWindowHours,
+    });
+    if (!bracket.ok) {
+      results[c.index] = failure(
+        punch.id,
+        422,
+        "CLOCK_OUT_OF_RANGE",
+        bracket.reason === "future"
+          ? "The punch time is in the future. Check the computer's clock."
+          : `The punch is older than the offline window (${policy.offlineWindowHours} h). File a correction instead.`,
+        { reason: bracket.reason },
+      );
+      continue;
+    }
+
+    // A counter that goes backwards on a live punch suggests a cloned authenticator;
+    // queued punches may legitimately arrive out of order.
+    const lastCounter = counters.get(device.id) ?? 0;
+    if (check.counter > 0 && check.counter <= lastCounter && bracket.mode === "online") {
+      security("security.counter_regression", c, { deviceId: device.id, counter: check.counter, stored: lastCounter });
+      results[c.index] = failure(punch.id, 401, "ASSERTION_INVALID", "The authenticator's signature counter went backwards.");
+      continue;
+    }
+    counters.set(device.id, Math.max(lastCounter, check.counter));
+    deviceUpdates.set(device.id, Math.max(lastCounter, check.counter));
+
+    const verdict = evaluatePunch({ mode: bracket.mode, clockSkew: bracket.clockSkew, settings: policy });
+    const geoFix = "lat" in punch.geo ? punch.geo : null;
+    const receipt: ReceiptPayload = {
+      v: 1,
+      punchId: punch.id,
+      employeeId: punch.employeeId,
+      kind: punch.kind,
+      mode: bracket.mode,
+      status: verdict.status,
+      reasons: verdict.reasons,
+      effectiveTime: bracket.effectiveTime,
+      receivedAt,
+      punchHash: c.hash,
+    };
+    const receiptPayload = canonicalize(receipt)!;
+    const row: PunchInsert = {
+      id: punch.id,
+      employeeId: punch.employeeId,
+      deviceId: device.id,
+      source: "device",
+      kind: punch.kind,
+      clientTime: punch.clientTime,
+      tz: punch.tz,
+      nonce: punch.nonce,
+      nonceIssuedAt,
+      geoLat: geoFix?.lat ?? null,
+      geoLon: geoFix?.lon ?? null,
+      geoAccuracy: geoFix?.accuracy ?? null,
+      geoError: "error" in punch.geo ? punch.geo.error : null,
+      effectiveTime: bracket.effectiveTime,
+      receivedAt,
+      localDate: localDate(bracket.effectiveTime, punch.tz),
+      mode: bracket.mode,
+      status: verdict.status,
+      reasons: verdict.reasons,
+      ip: ctx.ip,
+      ...ctx.geo,
+      signedPunch: c.canonical,
+      punchHash: c.hash,
+      assertion: JSON.stringify(c.assertion),
+      receiptPayload,
+      receiptSignature: await signReceipt(ctx.env.RECEIPT_KEY, receiptPayload),
+      createdBy: null,
+    };
+    fresh.push({ index: c.index, row, hash: c.hash });
+    newInBatch.set(punch.id, { hash: c.hash, index: c.index });
+    results[c.index] = {
+      id: punch.id,
+      status: 201,
+      punch: toPunchRecord(row as typeof punches.$inferSelect),
+      receipt: { payload: receiptPayload, signature: row.receiptSignature },
+      employeeId: punch.employeeId,
+    };
+    writes.push(
+      auditInsert(db, {
+        action: "punch.recorded",
+        at: receivedAt,
+        actor: { type: "employee", id: punch.employeeId },
+        subjectType: "punch",
+        subjectId: punch.id,
+        data: { kind: punch.kind, mode: bracket.mode, status: verdict.status, reasons: verdict.reasons },
+        ip: ctx.ip,
+      }),
+    );
+  }
+
+  // A session for the employee whose punches these were, so the extension can read history.
+  const employeeIds = new Set(
+    (results as PunchOutcome[]).filter((r) => r.status < 300 && r.employeeId).map((r) => r.employeeId!),
+  );
+  const session =
+    employeeIds.size === 1
+      ? await newSession(db, { employeeId: [...employeeIds][0]!, kind: "employee", now: receivedAt })
+      : null;
+
+  // The one batched write: punches first, so their results line up with `fresh`.
+  const inserts = fresh.map((f) => db.insert(punches).values(f.row).onConflictDoNothing());
+  const updates = [...deviceUpdates].map(([id, counter]) =>
+    db
+      .update(devices)
+      .set({ counter: sql`max(${devices.counter}, ${counter})`, lastUsedAt: receivedAt })
+      .where(eq(devices.id, id)),
+  );
+  const statements = [...inserts, ...updates, ...writes, ...(session ? [session.insert] : [])];
+  if (statements.length > 0) {
+    const written = await db.batch(statements as unknown as Parameters<typeof db.batch>[0]);
+    const lost = fresh.filter((_, i) => (written[i] as D1Result).meta.changes === 0);
+    if (lost.length > 0) await settleRaces(db, lost, results);
+  }
+
+  return {
+    results: results as PunchOutcome[],
+    session: session ? { token: session.token, expiresAt: session.expiresAt } : undefined,
+  };
+}
+
+function replayResult(row: typeof punches.$inferSelect): PunchOutcome {
+  return {
+    id: row.id,
+    status: 200,
+    punch: toPunchRecord(row),
+    receipt: { payload: row.receiptPayload, signature: row.receiptSignature },
+    employeeId: row.employeeId,
+  };
+}
+
+/** Another request stored the same id between our read and write: answer as a replay or a conflict. */
+async function settleRaces(db: DB, lost: { index: number; row: PunchInsert; hash: string }[], results: (PunchOutcome | undefined)[]) {
+  const rows = await db.select().from(punches).where(inArray(punches.id, lost.map((l) => l.row.id)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const l of lost) {
+    const row = byId.get(l.row.id);
+    results[l.index] =
+      row && row.punchHash === l.hash
+        ? replayResult(row)
+        : failure(l.row.id, 409, "PUNCH_ID_CONFLICT", "Another punch with this id was already recorded.");
+  }
+}
+
+export type { PunchRecord };
