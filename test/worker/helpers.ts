@@ -110,15 +110,20 @@ export interface EnrolledDevice {
   token: string;
 }
 
+let deviceCounter = 0;
+
 /** An extension enrolment with a fresh code, as the options page does it. */
 export async function enrolDevice(admin: Admin, employeeId: string, passkey = new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN)): Promise<EnrolledDevice> {
   const code = await issueCode(admin, employeeId);
-  const options = await call("POST", "/api/enroll/options", { body: { code }, origin: EXT_ORIGIN });
+  // Enrolment is rate-limited per IP; every simulated device gets its own.
+  const headers = { "CF-Connecting-IP": `192.0.2.${(deviceCounter = (deviceCounter % 250) + 1)}` };
+  const options = await call("POST", "/api/enroll/options", { body: { code }, origin: EXT_ORIGIN, headers });
   expect(options.status).toBe(200);
   const response = await passkey.register(options.json.options);
   const verify = await call("POST", "/api/enroll/verify", {
     body: { flowId: options.json.flowId, code, response, deviceLabel: "Work laptop", consent: true },
     origin: EXT_ORIGIN,
+    headers,
   });
   expect(verify.status).toBe(201);
   return { employeeId, passkey, token: verify.json.session.token };
@@ -153,4 +158,16 @@ export function d1RoundTrips(headers: Headers): number {
   const match = headers.get("Server-Timing")?.match(/d1;[^,]*desc="(\d+) round trips"/);
   if (!match) throw new Error("no d1 Server-Timing");
   return Number(match[1]);
+}
+
+/** A console session for an existing employee: an admin issues a console code, they register a passkey. */
+export async function consoleSessionFor(admin: Admin, employeeId: string): Promise<Admin> {
+  const code = await issueCode(admin, employeeId, "console");
+  const passkey = new SoftAuthenticator(CONSOLE_RP_ID, CONSOLE_ORIGIN);
+  const options = await call("POST", "/api/console/enroll/options", { body: { code }, origin: CONSOLE_ORIGIN });
+  expect(options.status).toBe(200);
+  const response = await passkey.register(options.json.options);
+  const verify = await call("POST", "/api/console/enroll/verify", { body: { flowId: options.json.flowId, code, response }, origin: CONSOLE_ORIGIN });
+  expect(verify.status).toBe(200);
+  return { id: employeeId, cookie: cookieFrom(verify.headers), passkey };
 }

@@ -1,0 +1,132 @@
+/**
+ * The bench's baseline (not part of the product): the floor a signed punch can cost in a Worker.
+ * Per request it does exactly
+ *   1. one ES256 signature verification (WebCrypto ECDSA P-256 over authenticatorData ‖
+ *      SHA-256(clientDataJSON)), and
+ *   2. one INSERT into the product's `punches` table (same migrations, same indexes and FKs).
+ * Nothing else: no schema validation, no challenge recomputation, no nonce HMAC, no rules, no
+ * receipt signature, no audit entry, no session. `npm run bench` compares the product to this.
+ *
+ * Bench-only shortcut: the request carries the credential's public key as a JWK
+ * (`{ punch, assertion, publicKey }`). The product looks the key up in `devices`; doing that here
+ * would add a SELECT, so the baseline takes it from the body to stay at one statement.
+ * The bench seeds `employees` and `devices` rows (device id = credential id) so that the
+ * foreign keys of the inserted row hold.
+ */
+
+/** The slice of the D1 binding this Worker uses (kept local so the file needs no workers types). */
+interface D1Like {
+  prepare(query: string): { bind(...values: unknown[]): { run(): Promise<unknown> } };
+}
+
+interface Env {
+  DB: D1Like;
+}
+
+interface BaselineRequest {
+  punch: {
+    id: string;
+    employeeId: string;
+    credentialId: string;
+    kind: string;
+    clientTime: number;
+    tz: string;
+    nonce: string | null;
+    geo: { lat: number; lon: number; accuracy: number } | { error: string };
+  };
+  assertion: { response: { authenticatorData: string; clientDataJSON: string; signature: string } };
+  publicKey: JsonWebKey;
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** WebAuthn signatures are ASN.1 DER; WebCrypto wants raw r‖s (32 bytes each for P-256). */
+function derToRaw(der: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (der[0] !== 0x30) throw new Error("signature is not a DER sequence");
+  let offset = 2;
+  const raw = new Uint8Array(64);
+  for (const half of [0, 32]) {
+    if (der[offset] !== 0x02) throw new Error("signature is not two DER integers");
+    const length = der[offset + 1]!;
+    let integer = der.subarray(offset + 2, offset + 2 + length);
+    while (integer.length > 32 && integer[0] === 0) integer = integer.subarray(1); // sign padding
+    if (integer.length > 32) throw new Error("signature integer too long");
+    raw.set(integer, half + 32 - integer.length);
+    offset += 2 + length;
+  }
+  return raw;
+}
+
+const INSERT = `INSERT INTO punches (
+  id, employee_id, device_id, source, kind, client_time, tz, nonce, nonce_issued_at,
+  geo_lat, geo_lon, geo_accuracy, geo_error, effective_time, received_at, local_date,
+  mode, status, reasons, ip, signed_punch, punch_hash, assertion, receipt_payload, receipt_signature
+) VALUES (?, ?, ?, 'device', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'online', 'accepted', '[]', ?, ?, ?, ?, '', '')`;
+
+const json = (body: unknown, status: number) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (request.method === "GET" && pathname === "/health") return json({ ok: true }, 200);
+    if (request.method !== "POST" || pathname !== "/punches") return json({ error: "not found" }, 404);
+
+    let body: BaselineRequest;
+    let key: CryptoKey;
+    let signed: Uint8Array<ArrayBuffer>;
+    let signature: Uint8Array<ArrayBuffer>;
+    let clientData: Uint8Array<ArrayBuffer>;
+    try {
+      body = (await request.json()) as BaselineRequest;
+      const { response } = body.assertion;
+      const authData = fromBase64Url(response.authenticatorData);
+      clientData = fromBase64Url(response.clientDataJSON);
+      signature = derToRaw(fromBase64Url(response.signature));
+      key = await crypto.subtle.importKey("jwk", body.publicKey, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+      const clientHash = new Uint8Array(await crypto.subtle.digest("SHA-256", clientData));
+      signed = new Uint8Array(authData.length + clientHash.length);
+      signed.set(authData);
+      signed.set(clientHash, authData.length);
+    } catch (error) {
+      return json({ error: `bad request: ${(error as Error).message}` }, 400);
+    }
+
+    // (1) The one signature verification.
+    const valid = await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, signed);
+    if (!valid) return json({ error: "invalid signature" }, 401);
+
+    // (2) The one INSERT. The challenge the key signed stands in for the punch hash.
+    const { punch } = body;
+    const now = Date.now();
+    const fix = "lat" in punch.geo ? punch.geo : null;
+    await env.DB.prepare(INSERT)
+      .bind(
+        punch.id,
+        punch.employeeId,
+        punch.credentialId, // the bench seeds devices with id = credential id
+        punch.kind,
+        punch.clientTime,
+        punch.tz,
+        punch.nonce,
+        fix?.lat ?? null,
+        fix?.lon ?? null,
+        fix?.accuracy ?? null,
+        "error" in punch.geo ? punch.geo.error : null,
+        now,
+        now,
+        new Date(now).toISOString().slice(0, 10),
+        request.headers.get("CF-Connecting-IP"),
+        JSON.stringify(punch),
+        (JSON.parse(new TextDecoder().decode(clientData)) as { challenge: string }).challenge,
+        JSON.stringify(body.assertion),
+      )
+      .run();
+    return json({ id: punch.id }, 201);
+  },
+};

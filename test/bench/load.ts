@@ -1,0 +1,133 @@
+/**
+ * Sends pre-built request bodies to one URL at a fixed concurrency, timing each request, and
+ * summarises latency, throughput, errors and the product's D1 round trips (Server-Timing).
+ */
+import { performance } from "node:perf_hooks";
+
+export interface Sample {
+  /** HTTP status, or 0 when the request itself failed (connection error). */
+  status: number;
+  ms: number;
+  /** From `Server-Timing: d1;dur=..;desc="N round trips"`, when the Worker sends it. */
+  d1RoundTrips: number | null;
+  /** The answer's text for failures (cut short), for the report. */
+  error?: string;
+  /** What `describe` made of a 201 answer (e.g. the product's "online/accepted"). */
+  outcome?: string;
+}
+
+export interface LoadRequest {
+  label: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export function d1RoundTrips(headers: Headers): number | null {
+  const match = headers.get("Server-Timing")?.match(/d1;[^,]*desc="(\d+) round trips"/);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Fires `requests` at `url` with `concurrency` in flight; returns samples in request order.
+ * `describe` may tag each 201 answer from its JSON (tags are counted in the summary).
+ */
+export async function runLoad(url: string, requests: readonly LoadRequest[], concurrency: number, describe?: (json: any) => string) {
+  const samples = new Array<Sample>(requests.length);
+  let next = 0;
+  const started = performance.now();
+  const workers = Array.from({ length: Math.min(concurrency, requests.length) }, async () => {
+    while (next < requests.length) {
+      const i = next++;
+      const request = requests[i]!;
+      const t0 = performance.now();
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...request.headers },
+          body: request.body,
+        });
+        // Read the whole answer: the latency is the time until the client has the receipt.
+        const text = await res.text();
+        const ms = performance.now() - t0;
+        samples[i] = { status: res.status, ms, d1RoundTrips: d1RoundTrips(res.headers) };
+        if (res.status !== 201) samples[i]!.error = `${request.label}: ${res.status} ${text.slice(0, 300)}`;
+        else if (describe) samples[i]!.outcome = tagOf(describe, text);
+      } catch (error) {
+        samples[i] = { status: 0, ms: performance.now() - t0, d1RoundTrips: null, error: `${request.label}: ${String(error)}` };
+      }
+    }
+  });
+  await Promise.all(workers);
+  const wallMs = performance.now() - started;
+  return { samples, wallMs };
+}
+
+function tagOf(describe: (json: any) => string, text: string): string {
+  try {
+    return describe(JSON.parse(text));
+  } catch {
+    return "unreadable answer";
+  }
+}
+
+export interface Summary {
+  requests: number;
+  ok: number;
+  errors: number;
+  /** Count of each non-201 status ("0" = connection error). */
+  errorsByStatus: Record<string, number>;
+  /** A few failures, verbatim. */
+  errorExamples: string[];
+  wallSeconds: number;
+  /** Successful (201) punches per second of wall time. */
+  throughput: number;
+  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+  d1RoundTrips: { mean: number; max: number; samples: number } | null;
+  /** Counts of `describe`'s tags over the 201 answers. */
+  outcomes: Record<string, number>;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export function summarise(samples: readonly Sample[], wallMs: number): Summary {
+  // Latency over every answered request (failures included: they are load the server carried).
+  const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const failures = samples.filter((s) => s.status !== 201);
+  const errorsByStatus: Record<string, number> = {};
+  for (const f of failures) errorsByStatus[String(f.status)] = (errorsByStatus[String(f.status)] ?? 0) + 1;
+  const trips = samples.filter((s) => s.status === 201 && s.d1RoundTrips !== null).map((s) => s.d1RoundTrips!);
+  const ok = samples.length - failures.length;
+  const outcomes: Record<string, number> = {};
+  for (const s of samples) if (s.outcome) outcomes[s.outcome] = (outcomes[s.outcome] ?? 0) + 1;
+  return {
+    requests: samples.length,
+    ok,
+    errors: failures.length,
+    errorsByStatus,
+    errorExamples: failures.slice(0, 5).map((f) => f.error ?? `status ${f.status}`),
+    wallSeconds: round(wallMs / 1000, 3),
+    throughput: round(ok / (wallMs / 1000), 1),
+    latencyMs: {
+      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), 2),
+      p50: round(percentile(latencies, 50), 2),
+      p95: round(percentile(latencies, 95), 2),
+      p99: round(percentile(latencies, 99), 2),
+      max: round(latencies.at(-1) ?? NaN, 2),
+    },
+    d1RoundTrips:
+      trips.length > 0
+        ? { mean: round(trips.reduce((a, b) => a + b, 0) / trips.length, 3), max: Math.max(...trips), samples: trips.length }
+        : null,
+    outcomes,
+  };
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,179 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FLAGS, SoftAuthenticator } from "../support/soft-authenticator";
+import {
+  CONSOLE_ORIGIN,
+  EXT_ORIGIN,
+  adminCall,
+  call,
+  createEmployee,
+  enrolDevice,
+  expectError,
+  issueCode,
+  setUpFirstAdmin,
+  type Admin,
+} from "./helpers";
+
+let admin: Admin;
+let ipCounter = 0;
+/** Each test speaks from its own IP, so the per-IP rate limit only bites where a test wants it to. */
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+function enroll(path: "options" | "verify", body: unknown, ip: string, origin: string | null = EXT_ORIGIN) {
+  return call("POST", `/api/enroll/${path}`, { body, origin, headers: { "CF-Connecting-IP": ip } });
+}
+
+async function start(code: string, ip = freshIp()) {
+  const options = await enroll("options", { code }, ip);
+  expect(options.status).toBe(200);
+  return { ip, flowId: options.json.flowId as string, options: options.json.options };
+}
+
+beforeAll(async () => {
+  admin = await setUpFirstAdmin();
+});
+
+describe("extension enrolment", () => {
+  it("offers creation options bound to the extension origin with user verification required", async () => {
+    const employee = await createEmployee(admin, { name: "Zhang San" });
+    const code = await issueCode(admin, employee.id);
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
+    const res = await enroll("options", { code: code.toLowerCase().replace("-", " ") }, freshIp());
+    expect(res.status).toBe(200);
+    expect(res.json.employee).toEqual({ id: employee.id, name: "Zhang San" });
+    expect(res.json.options.rp.id).toBe(EXT_ORIGIN);
+    expect(res.json.options.authenticatorSelection.userVerification).toBe("required");
+    expect(res.json.options.challenge).toEqual(expect.any(String));
+  });
+
+  it("an unknown code: 404 ENROLLMENT_CODE_INVALID", async () => {
+    expectError(await enroll("options", { code: "AAAAA-BBBBB" }, freshIp()), 404, "ENROLLMENT_CODE_INVALID");
+  });
+
+  it("a used code: 404 ENROLLMENT_CODE_INVALID, before and after the passkey step", async () => {
+    const employee = await createEmployee(admin);
+    const code = await issueCode(admin, employee.id);
+    const a = await start(code);
+    const b = await start(code);
+    const passkey = new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN);
+    const first = await enroll("verify", { flowId: a.flowId, code, response: await passkey.register(a.options) }, a.ip);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ employeeId: employee.id, credentialId: passkey.credentialId });
+    // The second flow was started while the code was still unused.
+    const other = new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN);
+    expectError(await enroll("verify", { flowId: b.flowId, code, response: await other.register(b.options) }, b.ip), 404, "ENROLLMENT_CODE_INVALID");
+    expectError(await enroll("options", { code }, freshIp()), 404, "ENROLLMENT_CODE_INVALID");
+    const devices = await adminCall(admin, "GET", `/api/admin/employees/${employee.id}/devices`);
+    expect(devices.json.items).toHaveLength(1);
+  });
+
+  it("an expired code: 404 ENROLLMENT_CODE_INVALID", async () => {
+    const employee = await createEmployee(admin);
+    const code = await issueCode(admin, employee.id);
+    const flow = await start(code);
+    await env.DB.prepare("UPDATE enrollment_codes SET expires_at = ? WHERE employee_id = ?").bind(Date.now() - 1, employee.id).run();
+    const passkey = new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN);
+    expectError(await enroll("verify", { flowId: flow.flowId, code, response: await passkey.register(flow.options) }, flow.ip), 404, "ENROLLMENT_CODE_INVALID");
+    expectError(await enroll("options", { code }, freshIp()), 404, "ENROLLMENT_CODE_INVALID");
+  });
+
+  it("codes expire after 72 hours", async () => {
+    const employee = await createEmployee(admin);
+    const res = await adminCall(admin, "POST", `/api/admin/employees/${employee.id}/enrollment-codes`, { purpose: "extension" });
+    expect(res.json.expiresAt - Date.now()).toBeGreaterThan(72 * 3600_000 - 60_000);
+    expect(res.json.expiresAt - Date.now()).toBeLessThanOrEqual(72 * 3600_000);
+  });
+
+  it("a console code does not enrol an extension, nor the reverse", async () => {
+    const employee = await createEmployee(admin, { role: "manager" });
+    const consoleCode = await issueCode(admin, employee.id, "console");
+    expectError(await enroll("options", { code: consoleCode }, freshIp()), 404, "ENROLLMENT_CODE_INVALID");
+    const extensionCode = await issueCode(admin, employee.id, "extension");
+    const res = await call("POST", "/api/console/enroll/options", { body: { code: extensionCode }, origin: CONSOLE_ORIGIN });
+    expectError(res, 404, "ENROLLMENT_CODE_INVALID");
+  });
+
+  it("from a foreign origin or with none: 403 ORIGIN_NOT_ALLOWED", async () => {
+    const code = await issueCode(admin, (await createEmployee(admin)).id);
+    expectError(await enroll("options", { code }, freshIp(), "https://evil.example"), 403, "ORIGIN_NOT_ALLOWED");
+    expectError(await enroll("options", { code }, freshIp(), null), 403, "ORIGIN_NOT_ALLOWED");
+  });
+
+  it("a registration for the wrong origin, RP ID, challenge or without UV: 400 REGISTRATION_INVALID, and the code burns after five", async () => {
+    const employee = await createEmployee(admin);
+    const code = await issueCode(admin, employee.id);
+    const ip = freshIp();
+    const bad = [
+      { origin: "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+      { rpId: "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+      { flags: FLAGS.UP | FLAGS.AT },
+    ];
+    for (const overrides of bad) {
+      const flow = await start(code, ip);
+      const response = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register(flow.options, overrides);
+      expectError(await enroll("verify", { flowId: flow.flowId, code, response }, ip), 400, "REGISTRATION_INVALID");
+    }
+    for (let i = 0; i < 2; i++) {
+      const flow = await start(code, ip);
+      const response = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register({ challenge: "d3JvbmctY2hhbGxlbmdl" });
+      expectError(await enroll("verify", { flowId: flow.flowId, code, response }, ip), 400, "REGISTRATION_INVALID");
+    }
+    // Five failures: the code is burnt even for a correct attempt.
+    expectError(await enroll("options", { code }, freshIp()), 404, "ENROLLMENT_CODE_INVALID");
+  });
+
+  it("a flow cannot be verified twice", async () => {
+    const employee = await createEmployee(admin);
+    const code = await issueCode(admin, employee.id);
+    const flow = await start(code);
+    const response = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register(flow.options, { flags: FLAGS.UP | FLAGS.AT });
+    expectError(await enroll("verify", { flowId: flow.flowId, code, response }, flow.ip), 400, "REGISTRATION_INVALID");
+    const good = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register(flow.options);
+    expectError(await enroll("verify", { flowId: flow.flowId, code, response: good }, flow.ip), 400, "REGISTRATION_INVALID");
+  });
+
+  it("enrolment attempts are rate-limited per IP: the 11th within 15 minutes gets 429 RATE_LIMITED", async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      expectError(await enroll("options", { code: `WRONG-${i}` }, ip), 404, "ENROLLMENT_CODE_INVALID");
+    }
+    const limited = await enroll("options", { code: "WRONG-11" }, ip);
+    expectError(limited, 429, "RATE_LIMITED");
+    // Even a right code waits; another IP is not affected.
+    const code = await issueCode(admin, (await createEmployee(admin)).id);
+    expectError(await enroll("options", { code }, ip), 429, "RATE_LIMITED");
+    expect((await enroll("options", { code }, freshIp())).status).toBe(200);
+  });
+
+  it("the device limit (3 by default): 409 DEVICE_LIMIT_REACHED; a revoked device frees a place", async () => {
+    const employee = await createEmployee(admin);
+    for (let i = 0; i < 3; i++) await enrolDevice(admin, employee.id);
+    const code = await issueCode(admin, employee.id);
+    const flow = await start(code);
+    const response = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register(flow.options);
+    expectError(await enroll("verify", { flowId: flow.flowId, code, response }, flow.ip), 409, "DEVICE_LIMIT_REACHED");
+    const devices = await adminCall(admin, "GET", `/api/admin/employees/${employee.id}/devices`);
+    await adminCall(admin, "DELETE", `/api/admin/devices/${devices.json.items[0].id}`);
+    await enrolDevice(admin, employee.id);
+  });
+
+  it("records the employee's consent and the enrolment in the audit log", async () => {
+    const employee = await createEmployee(admin);
+    await enrolDevice(admin, employee.id);
+    const row = await env.DB.prepare("SELECT consent_at FROM employees WHERE id = ?").bind(employee.id).first<{ consent_at: number }>();
+    expect(row!.consent_at).toEqual(expect.any(Number));
+    const audit = await env.DB.prepare("SELECT data FROM audit_log WHERE action = 'device.enrolled' AND actor_id = ?").bind(employee.id).first<{ data: string }>();
+    expect(JSON.parse(audit!.data)).toMatchObject({ kind: "extension", consent: true, label: "Work laptop" });
+  });
+});
+
+describe("console enrolment", () => {
+  it("a registration made for another hostname is refused", async () => {
+    const manager = await createEmployee(admin, { role: "manager" });
+    const code = await issueCode(admin, manager.id, "console");
+    const options = await call("POST", "/api/console/enroll/options", { body: { code }, origin: CONSOLE_ORIGIN });
+    const response = await new SoftAuthenticator("evil.example", "https://evil.example").register(options.json.options);
+    const res = await call("POST", "/api/console/enroll/verify", { body: { flowId: options.json.flowId, code, response }, origin: CONSOLE_ORIGIN });
+    expectError(res, 400, "REGISTRATION_INVALID");
+  });
+});
