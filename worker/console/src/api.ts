@@ -36,6 +36,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 type FlowOptions<O> = { flowId: string; options: O };
+export type CodePurpose = "extension" | "console";
+export type IssuedCode = { code: string; expiresAt: number; purpose: CodePurpose };
 
 export const api = {
   setup: (body: { token: string; name: string; email: string }) =>
@@ -52,10 +54,8 @@ export const api = {
   employees: () => request<{ items: Employee[] }>("GET", "/api/admin/employees"),
   createEmployee: (body: { name: string; email: string; role: Role; timezone: string | null }) =>
     request<Employee>("POST", "/api/admin/employees", body),
-  issueExtensionCode: (employeeId: string) =>
-    request<{ code: string; expiresAt: number }>("POST", `/api/admin/employees/${encodeURIComponent(employeeId)}/enrollment-codes`, {
-      purpose: "extension",
-    }),
+  issueEnrollmentCode: (employeeId: string, purpose: CodePurpose) =>
+    request<IssuedCode>("POST", `/api/admin/employees/${encodeURIComponent(employeeId)}/enrollment-codes`, { purpose }),
   devices: (employeeId: string) => request<{ items: Device[] }>("GET", `/api/admin/employees/${encodeURIComponent(employeeId)}/devices`),
   revokeDevice: (deviceId: string) => request<Device>("DELETE", `/api/admin/devices/${encodeURIComponent(deviceId)}`),
   punches: (limit = 50) => request<{ items: PunchRecord[]; nextCursor: string | null }>("GET", `/api/admin/punches?limit=${limit}`),

@@ -26,3 +26,17 @@ export function useAppState(): AppState {
   if (!state) throw new Error("AppStateContext is missing");
   return state;
 }
+
+/**
+ * What the signed-in person may do, to hide controls the API would refuse anyway
+ * (the API is the authority). Unknown (reload without a remembered employee): show everything.
+ */
+export function permissionsOf(employee: Employee | null) {
+  const role = employee?.role ?? null;
+  return {
+    write: role !== "auditor",
+    issueConsoleCodes: role === null || role === "admin",
+    assignableRoles: role === "manager" ? (["employee"] as const) : (["employee", "manager", "auditor", "admin"] as const),
+  };
+}
+export type Permissions = ReturnType<typeof permissionsOf>;

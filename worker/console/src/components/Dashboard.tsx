@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Employee, type PunchRecord } from "../api";
-import { useAppState } from "../state";
+import { permissionsOf, useAppState } from "../state";
 import { useAction } from "../use-action";
 import { EmployeeForm } from "./EmployeeForm";
 import { EmployeeList } from "./EmployeeList";
@@ -14,6 +14,7 @@ export function Dashboard({ employee, onSignOut }: { employee: Employee | null; 
   const loadEmployees = useAction();
   const loadPunches = useAction();
   const signOut = useAction();
+  const can = permissionsOf(employee);
 
   const refreshPunches = () => loadPunches.run(async () => setPunches((await api.punches()).items));
   useEffect(() => {
@@ -38,13 +39,18 @@ export function Dashboard({ employee, onSignOut }: { employee: Employee | null; 
           {employees === null ? (
             loadEmployees.busy && <p>{t("loading")}</p>
           ) : (
-            <EmployeeList employees={employees} />
+            <EmployeeList employees={employees} can={can} />
           )}
         </section>
-        <section class="card" aria-labelledby="add-employee-heading">
-          <h2 id="add-employee-heading">{t("addEmployee")}</h2>
-          <EmployeeForm onCreated={(created) => setEmployees((list) => [...(list ?? []), created].sort((a, b) => a.name.localeCompare(b.name)))} />
-        </section>
+        {can.write && (
+          <section class="card" aria-labelledby="add-employee-heading">
+            <h2 id="add-employee-heading">{t("addEmployee")}</h2>
+            <EmployeeForm
+              roles={can.assignableRoles}
+              onCreated={(created) => setEmployees((list) => [...(list ?? []), created].sort((a, b) => a.name.localeCompare(b.name)))}
+            />
+          </section>
+        )}
         <section class="card" aria-labelledby="punches-heading">
           <div class="section-head">
             <h2 id="punches-heading">{t("recentPunches")}</h2>

@@ -5,7 +5,7 @@ import { useAppState } from "../state";
 import { useAction } from "../use-action";
 import { ErrorMessage } from "./ErrorMessage";
 
-export function DeviceList({ employee }: { employee: Employee }) {
+export function DeviceList({ employee, canRevoke }: { employee: Employee; canRevoke: boolean }) {
   const { t } = useAppState();
   const load = useAction();
   const [devices, setDevices] = useState<Device[] | null>(null);
@@ -33,12 +33,12 @@ export function DeviceList({ employee }: { employee: Employee }) {
               <th scope="col">{t("added")}</th>
               <th scope="col">{t("lastUsed")}</th>
               <th scope="col">{t("status")}</th>
-              <th scope="col">{t("actions")}</th>
+              {canRevoke && <th scope="col">{t("actions")}</th>}
             </tr>
           </thead>
           <tbody>
             {devices.map((device) => (
-              <DeviceRow key={device.id} device={device} onRevoked={replace} />
+              <DeviceRow key={device.id} device={device} canRevoke={canRevoke} onRevoked={replace} />
             ))}
           </tbody>
         </table>
@@ -47,7 +47,7 @@ export function DeviceList({ employee }: { employee: Employee }) {
   );
 }
 
-function DeviceRow({ device, onRevoked }: { device: Device; onRevoked: (device: Device) => void }) {
+function DeviceRow({ device, canRevoke, onRevoked }: { device: Device; canRevoke: boolean; onRevoked: (device: Device) => void }) {
   const { t, locale } = useAppState();
   const revoke = useAction();
   const [confirming, setConfirming] = useState(false);
@@ -60,30 +60,32 @@ function DeviceRow({ device, onRevoked }: { device: Device; onRevoked: (device: 
       <td>{formatTime(locale, device.createdAt)}</td>
       <td>{device.lastUsedAt === null ? t("never") : formatTime(locale, device.lastUsedAt)}</td>
       <td>{device.revokedAt === null ? t("inUse") : <span class="muted">{t("revoked", { time: formatTime(locale, device.revokedAt) })}</span>}</td>
-      <td class="actions">
-        {device.revokedAt === null &&
-          (confirming ? (
-            <>
-              <button
-                type="button"
-                class="danger"
-                aria-label={t("confirmRevokeDevice", { label })}
-                disabled={revoke.busy}
-                onClick={() => revoke.run(async () => onRevoked(await api.revokeDevice(device.id)))}
-              >
-                {t("confirmRevoke")}
+      {canRevoke && (
+        <td class="actions">
+          {device.revokedAt === null &&
+            (confirming ? (
+              <>
+                <button
+                  type="button"
+                  class="danger"
+                  aria-label={t("confirmRevokeDevice", { label })}
+                  disabled={revoke.busy}
+                  onClick={() => revoke.run(async () => onRevoked(await api.revokeDevice(device.id)))}
+                >
+                  {t("confirmRevoke")}
+                </button>
+                <button type="button" onClick={() => setConfirming(false)}>
+                  {t("cancel")}
+                </button>
+              </>
+            ) : (
+              <button type="button" aria-label={t("revokeDevice", { label })} onClick={() => setConfirming(true)}>
+                {t("revoke")}
               </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                {t("cancel")}
-              </button>
-            </>
-          ) : (
-            <button type="button" aria-label={t("revokeDevice", { label })} onClick={() => setConfirming(true)}>
-              {t("revoke")}
-            </button>
-          ))}
-        <ErrorMessage message={revoke.error} />
-      </td>
+            ))}
+          <ErrorMessage message={revoke.error} />
+        </td>
+      )}
     </tr>
   );
 }

@@ -20,7 +20,7 @@ function browserTimeZone(): string {
   }
 }
 
-export function EmployeeForm({ onCreated }: { onCreated: (employee: Employee) => void }) {
+export function EmployeeForm({ roles, onCreated }: { roles: readonly Role[]; onCreated: (employee: Employee) => void }) {
   const { t } = useAppState();
   const { busy, error, run } = useAction();
   const [name, setName] = useState("");
@@ -55,24 +55,27 @@ export function EmployeeForm({ onCreated }: { onCreated: (employee: Employee) =>
       <label>
         {t("role")}
         <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-          {(Object.keys(ROLE_LABELS) as Role[]).map((r) => (
+          {roles.map((r) => (
             <option key={r} value={r}>
               {t(ROLE_LABELS[r])}
             </option>
           ))}
         </select>
       </label>
-      <label>
-        {t("timezone")}
-        <input
-          name="timezone"
-          value={timezone}
-          placeholder="Asia/Shanghai"
-          aria-describedby="timezone-hint"
-          onInput={(e) => setTimezone(e.currentTarget.value)}
-        />
+      <div class="field">
+        {/* The hint sits outside the label so it describes the field without becoming its name. */}
+        <label>
+          {t("timezone")}
+          <input
+            name="timezone"
+            value={timezone}
+            placeholder="Asia/Shanghai"
+            aria-describedby="timezone-hint"
+            onInput={(e) => setTimezone(e.currentTarget.value)}
+          />
+        </label>
         <small id="timezone-hint">{t("timezoneHint")}</small>
-      </label>
+      </div>
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t("working") : t("createEmployee")}

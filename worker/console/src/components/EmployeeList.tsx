@@ -1,14 +1,14 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
-import { api, type Employee } from "../api";
+import { api, type CodePurpose, type Employee, type IssuedCode } from "../api";
 import { formatTime } from "../format";
-import { useAppState } from "../state";
+import { type Permissions, useAppState } from "../state";
 import { useAction } from "../use-action";
 import { DeviceList } from "./DeviceList";
 import { ROLE_LABELS } from "./EmployeeForm";
 import { ErrorMessage } from "./ErrorMessage";
 
-export function EmployeeList({ employees }: { employees: Employee[] }) {
+export function EmployeeList({ employees, can }: { employees: Employee[]; can: Permissions }) {
   const { t } = useAppState();
   if (employees.length === 0) return <p class="empty">{t("noEmployees")}</p>;
   return (
@@ -26,7 +26,7 @@ export function EmployeeList({ employees }: { employees: Employee[] }) {
         </thead>
         <tbody>
           {employees.map((employee) => (
-            <EmployeeRow key={employee.id} employee={employee} />
+            <EmployeeRow key={employee.id} employee={employee} can={can} />
           ))}
         </tbody>
       </table>
@@ -34,13 +34,14 @@ export function EmployeeList({ employees }: { employees: Employee[] }) {
   );
 }
 
-function EmployeeRow({ employee }: { employee: Employee }) {
+function EmployeeRow({ employee, can }: { employee: Employee; can: Permissions }) {
   const { t, locale } = useAppState();
   const issue = useAction();
-  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
+  const [code, setCode] = useState<IssuedCode | null>(null);
   const [showDevices, setShowDevices] = useState(false);
   const detailsId = `employee-${employee.id}-details`;
   const open = code !== null || issue.error !== null || showDevices;
+  const issueCode = (purpose: CodePurpose) => issue.run(async () => setCode(await api.issueEnrollmentCode(employee.id, purpose)));
 
   return (
     <Fragment>
@@ -51,14 +52,26 @@ function EmployeeRow({ employee }: { employee: Employee }) {
         <td>{employee.timezone ?? "—"}</td>
         <td>{employee.active ? t("active") : <span class="muted">{t("inactive")}</span>}</td>
         <td class="actions">
-          <button
-            type="button"
-            aria-label={t("issueCodeFor", { name: employee.name })}
-            disabled={issue.busy || !employee.active}
-            onClick={() => issue.run(async () => setCode(await api.issueExtensionCode(employee.id)))}
-          >
-            {t("issueCode")}
-          </button>
+          {can.write && (
+            <button
+              type="button"
+              aria-label={t("issueCodeFor", { name: employee.name })}
+              disabled={issue.busy || !employee.active}
+              onClick={() => issueCode("extension")}
+            >
+              {t("issueCode")}
+            </button>
+          )}
+          {can.issueConsoleCodes && employee.role !== "employee" && (
+            <button
+              type="button"
+              aria-label={t("issueConsoleCodeFor", { name: employee.name })}
+              disabled={issue.busy || !employee.active}
+              onClick={() => issueCode("console")}
+            >
+              {t("issueConsoleCode")}
+            </button>
+          )}
           <button
             type="button"
             aria-label={t(showDevices ? "hideDevicesFor" : "showDevicesFor", { name: employee.name })}
@@ -76,12 +89,12 @@ function EmployeeRow({ employee }: { employee: Employee }) {
             <ErrorMessage message={issue.error} />
             {code && (
               <div class="issued-code" role="status">
-                <span>{t("codeIssued", { name: employee.name })}</span>
+                <span>{t(code.purpose === "console" ? "consoleCodeIssued" : "codeIssued", { name: employee.name })}</span>
                 <code>{code.code}</code>
                 <span class="muted">{t("codeExpires", { time: formatTime(locale, code.expiresAt) })}</span>
               </div>
             )}
-            {showDevices && <DeviceList employee={employee} />}
+            {showDevices && <DeviceList employee={employee} canRevoke={can.write} />}
           </td>
         </tr>
       )}

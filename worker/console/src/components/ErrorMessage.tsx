@@ -1,8 +1,10 @@
+import { RichText } from "./RichText";
+
 export function ErrorMessage({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return (
     <p class="message error" role="alert">
-      {message}
+      <RichText text={message} />
     </p>
   );
 }

@@ -6,6 +6,7 @@ import { enrollConsolePasskey, signInWithPasskey } from "../passkeys";
 import { useAppState } from "../state";
 import { useAction } from "../use-action";
 import { ErrorMessage } from "./ErrorMessage";
+import { RichText } from "./RichText";
 
 type Tab = "signin" | "setup" | "code";
 
@@ -94,7 +95,9 @@ function SetupForm(props: { onSignedIn: (employee: Employee) => void; onCodeWith
 
   return (
     <form class="panel" onSubmit={submit}>
-      <p>{t("setupIntro")}</p>
+      <p>
+        <RichText text={t("setupIntro")} />
+      </p>
       <label>
         {t("setupToken")}
         <input name="token" required autoComplete="off" spellcheck={false} value={token} onInput={(e) => setToken(e.currentTarget.value)} />
