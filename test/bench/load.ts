@@ -9,7 +9,7 @@ export interface Sample {
   status: number;
   ms: number;
   /** From `Server-Timing: d1;dur=..;desc="N round trips"`, when the Worker sends it. */
-  d1RoundTrips: number | null;
+  d1: D1Timing | null;
   /** The answer's text for failures (cut short), for the report. */
   error?: string;
   /** What `describe` made of a 201 answer (e.g. the product's "online/accepted"). */
@@ -22,9 +22,21 @@ export interface LoadRequest {
   headers: Record<string, string>;
 }
 
-export function d1RoundTrips(headers: Headers): number | null {
-  const match = headers.get("Server-Timing")?.match(/d1;[^,]*desc="(\d+) round trips"/);
-  return match ? Number(match[1]) : null;
+export interface D1Timing {
+  roundTrips: number;
+  /** Time the Worker spent waiting for D1 (its own clock; coarse, I/O-bound). */
+  ms: number;
+}
+
+/** Reads `d1;dur=<ms>;desc="<n> round trips"` from a Server-Timing header. */
+export function d1Timing(headers: Headers): D1Timing | null {
+  const entry = headers
+    .get("Server-Timing")
+    ?.split(",")
+    .find((e) => e.trim().startsWith("d1;"));
+  const trips = entry?.match(/desc="(\d+) round trips"/);
+  if (!entry || !trips) return null;
+  return { roundTrips: Number(trips[1]), ms: Number(entry.match(/dur=([\d.]+)/)?.[1] ?? NaN) };
 }
 
 /**
@@ -49,11 +61,11 @@ export async function runLoad(url: string, requests: readonly LoadRequest[], con
         // Read the whole answer: the latency is the time until the client has the receipt.
         const text = await res.text();
         const ms = performance.now() - t0;
-        samples[i] = { status: res.status, ms, d1RoundTrips: d1RoundTrips(res.headers) };
+        samples[i] = { status: res.status, ms, d1: d1Timing(res.headers) };
         if (res.status !== 201) samples[i]!.error = `${request.label}: ${res.status} ${text.slice(0, 300)}`;
         else if (describe) samples[i]!.outcome = tagOf(describe, text);
       } catch (error) {
-        samples[i] = { status: 0, ms: performance.now() - t0, d1RoundTrips: null, error: `${request.label}: ${String(error)}` };
+        samples[i] = { status: 0, ms: performance.now() - t0, d1: null, error: `${request.label}: ${String(error)}` };
       }
     }
   });
@@ -82,7 +94,8 @@ export interface Summary {
   /** Successful (201) punches per second of wall time. */
   throughput: number;
   latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
-  d1RoundTrips: { mean: number; max: number; samples: number } | null;
+  /** D1 use per successful punch, from Server-Timing; null when the Worker does not send it. */
+  d1: { roundTripsMean: number; roundTripsMax: number; msMean: number; samples: number } | null;
   /** Counts of `describe`'s tags over the 201 answers. */
   outcomes: Record<string, number>;
 }
@@ -100,7 +113,8 @@ export function summarise(samples: readonly Sample[], wallMs: number): Summary {
   const failures = samples.filter((s) => s.status !== 201);
   const errorsByStatus: Record<string, number> = {};
   for (const f of failures) errorsByStatus[String(f.status)] = (errorsByStatus[String(f.status)] ?? 0) + 1;
-  const trips = samples.filter((s) => s.status === 201 && s.d1RoundTrips !== null).map((s) => s.d1RoundTrips!);
+  const timings = samples.filter((s) => s.status === 201 && s.d1 !== null).map((s) => s.d1!);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const ok = samples.length - failures.length;
   const outcomes: Record<string, number> = {};
   for (const s of samples) if (s.outcome) outcomes[s.outcome] = (outcomes[s.outcome] ?? 0) + 1;
@@ -113,15 +127,20 @@ export function summarise(samples: readonly Sample[], wallMs: number): Summary {
     wallSeconds: round(wallMs / 1000, 3),
     throughput: round(ok / (wallMs / 1000), 1),
     latencyMs: {
-      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), 2),
+      mean: round(mean(latencies), 2),
       p50: round(percentile(latencies, 50), 2),
       p95: round(percentile(latencies, 95), 2),
       p99: round(percentile(latencies, 99), 2),
       max: round(latencies.at(-1) ?? NaN, 2),
     },
-    d1RoundTrips:
-      trips.length > 0
-        ? { mean: round(trips.reduce((a, b) => a + b, 0) / trips.length, 3), max: Math.max(...trips), samples: trips.length }
+    d1:
+      timings.length > 0
+        ? {
+            roundTripsMean: round(mean(timings.map((t) => t.roundTrips)), 3),
+            roundTripsMax: Math.max(...timings.map((t) => t.roundTrips)),
+            msMean: round(mean(timings.map((t) => t.ms)), 2),
+            samples: timings.length,
+          }
         : null,
     outcomes,
   };

@@ -4,7 +4,7 @@
  * Everything works offline (see /work/shared/TOOLCHAIN.md, "Wrangler offline").
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -16,6 +16,8 @@ const OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   WRANGLER_HIDE_BANNER: "true",
+  // Other people may edit wrangler.toml meanwhile: a reload mid-run would fail in-flight POSTs (503).
+  WRANGLER_CI_DISABLE_CONFIG_WATCHING: "true",
   // No colours or interactive prompts in the logs we keep.
   FORCE_COLOR: "0",
   CI: "true",
@@ -39,6 +41,20 @@ export async function wranglerRun(args: string[], logFile: string): Promise<stri
   createWriteStream(logFile, { flags: "a" }).end(`$ wrangler ${args.join(" ")}\n${output}\n`);
   if (code !== 0) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (exit ${code}):\n${output.slice(-3000)}`);
   return output;
+}
+
+/**
+ * Bundles a Worker once, as `wrangler deploy` would (`--dry-run --outdir`), and returns the entry
+ * module. The bench runs that snapshot with `wrangler dev --no-bundle`: `wrangler dev` otherwise
+ * watches the sources and reloads the Worker when anyone edits them, and a reload answers the
+ * POSTs in flight with 503 ("Your worker restarted mid-request").
+ */
+export async function buildWorker(config: string, outdir: string, logFile: string): Promise<string> {
+  await wranglerRun(["deploy", "--dry-run", "--outdir", outdir, "--config", config], logFile);
+  // One module named after the entry point (index.js, baseline-worker.js), next to its source map.
+  const modules = readdirSync(outdir).filter((f) => f.endsWith(".js"));
+  if (modules.length !== 1) throw new Error(`expected one module from wrangler deploy --dry-run in ${outdir}, found: ${modules.join(", ") || "none"}`);
+  return join(outdir, modules[0]!);
 }
 
 /** A port nobody listens on right now (the OS picks it; there is a small race, which is fine here). */
@@ -67,6 +83,10 @@ export interface DevServerOptions {
   logFile: string;
   /** Path answering 200 once the Worker is up. */
   healthPath: string;
+  /** A Worker bundle built beforehand (see `buildWorker`), run as is instead of the config's `main`. */
+  bundle?: string;
+  /** Static assets directory, instead of the config's `[assets] directory`. */
+  assets?: string;
 }
 
 export class DevServer {
@@ -97,6 +117,8 @@ export class DevServer {
     const inspectorPort = await freePort();
     const args = [
       "dev",
+      ...(opts.bundle ? [opts.bundle, "--no-bundle"] : []),
+      ...(opts.assets ? ["--assets", opts.assets] : []),
       "--config", opts.config,
       "--ip", "127.0.0.1",
       "--port", String(port),
@@ -106,7 +128,8 @@ export class DevServer {
       "--local",
       "--show-interactive-dev-session=false",
       "--live-reload=false",
-      "--log-level", "warn",
+      // BENCH_WRANGLER_LOG_LEVEL=debug shows reloads and errors in the log when hunting a problem.
+      "--log-level", process.env.BENCH_WRANGLER_LOG_LEVEL ?? "warn",
     ];
     if (opts.envFile) args.push("--env-file", opts.envFile);
     for (const [key, value] of Object.entries(opts.vars ?? {})) args.push("--var", `${key}:${value}`);

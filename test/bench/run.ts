@@ -1,0 +1,366 @@
+/**
+ * `npm run bench`: the punch path of the real Worker under `wrangler dev`, against a baseline
+ * Worker that only verifies one signature and inserts one row (test/bench/baseline-worker.ts).
+ * See test/bench/README.md for what it measures and how to read it.
+ *
+ * Exits non-zero only when the bench cannot run (a server does not start, setup fails, no
+ * request succeeds); missed targets and failed punches are reported, not fatal.
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "./client";
+import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
+import { buildWorker, DevServer, freePort, killAllNow, ROOT, stopAll, wranglerRun } from "./wrangler";
+
+// ---- parameters (environment overrides are for quick trial runs; defaults are the bench) ----
+
+const int = (name: string, fallback: number) => {
+  const value = process.env[name];
+  return value ? Number.parseInt(value, 10) : fallback;
+};
+const EMPLOYEES = int("BENCH_EMPLOYEES", 1000);
+const PUNCHES_PER_EMPLOYEE = int("BENCH_PUNCHES_PER_EMPLOYEE", 5);
+const SETUP_CONCURRENCY = int("BENCH_SETUP_CONCURRENCY", 20);
+const LOAD_CONCURRENCY = int("BENCH_CONCURRENCY", 50);
+const WARMUP = int("BENCH_WARMUP", 200);
+for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY })) {
+  if (!(value >= 1)) throw new Error(`BENCH_${name} must be a positive integer`);
+}
+if (!(WARMUP >= 0)) throw new Error("BENCH_WARMUP must be 0 or more");
+/** Reported, never asserted: the product's p50 may be at most this multiple of the baseline's. */
+const P50_RATIO_TARGET = 1.3;
+
+const RESULTS_FILE = join(ROOT, "test/bench/results.json");
+const PRODUCT_CONFIG = "wrangler.toml";
+const BASELINE_CONFIG = "test/bench/wrangler.baseline.toml";
+
+// ---- helpers --------------------------------------------------------------------------------
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** A `[vars]` value from wrangler.toml (a flat `KEY = "value"` line; enough for this file). */
+function wranglerVar(name: string): string {
+  const match = readFileSync(join(ROOT, PRODUCT_CONFIG), "utf8").match(new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m"));
+  if (!match) throw new Error(`${PRODUCT_CONFIG} has no ${name} var`);
+  return match[1]!;
+}
+
+/** SQL string literal. */
+const q = (value: string | number | null) => (value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replace(/'/g, "''")}'`);
+
+/**
+ * The baseline's seed: the same employees and credentials the product enrolled, so that the
+ * baseline's punch rows satisfy the same foreign keys. Device id = credential id there.
+ */
+function baselineSeedSql(employees: readonly Employee[]): string {
+  const now = Date.now();
+  const lines: string[] = [];
+  for (let i = 0; i < employees.length; i += 100) {
+    const chunk = employees.slice(i, i + 100);
+    lines.push(
+      `INSERT INTO employees (id, name, email, role, active, created_at, updated_at) VALUES\n` +
+        chunk.map((e) => `(${q(e.id)}, ${q(`Bench Employee ${e.index}`)}, ${q(`bench-${e.index}@example.com`)}, 'employee', 1, ${now}, ${now})`).join(",\n") +
+        ";",
+    );
+    lines.push(
+      `INSERT INTO devices (id, employee_id, kind, credential_id, public_key, rp_id, created_at) VALUES\n` +
+        chunk
+          .map((e) => `(${q(e.credentialId)}, ${q(e.id)}, 'extension', ${q(e.credentialId)}, ${q(JSON.stringify(e.publicKey))}, ${q(e.passkey.rpId)}, ${now})`)
+          .join(",\n") +
+        ";",
+    );
+  }
+  return lines.join("\n");
+}
+
+interface PhaseResult {
+  summary: Summary;
+  /** Did a tampered signature get refused (proves the server really verifies)? */
+  tamperedRefused: { status: number; ok: boolean };
+}
+
+/** Warm-up (not counted), the measured run, and one tampered punch that must be refused. */
+async function loadPhase(
+  name: string,
+  url: string,
+  warmup: LoadRequest[],
+  measured: LoadRequest[],
+  tampered: LoadRequest,
+  describe?: (json: any) => string,
+): Promise<PhaseResult> {
+  let t = performance.now();
+  const warm = await runLoad(url, warmup, LOAD_CONCURRENCY, describe);
+  const warmErrors = warm.samples.filter((s) => s.status !== 201);
+  log(`${name}: warm-up ${warmup.length} requests in ${seconds(t)}${warmErrors.length ? `, ${warmErrors.length} failed, e.g. ${warmErrors[0]!.error}` : ""}`);
+
+  t = performance.now();
+  const run = await runLoad(url, measured, LOAD_CONCURRENCY, describe);
+  const summary = summarise(run.samples, run.wallMs);
+  log(`${name}: ${measured.length} punches in ${seconds(t)}, ${summary.ok} × 201, ${summary.errors} failed`);
+  if (summary.errors > 0) {
+    log(`${name}: failures by status ${JSON.stringify(summary.errorsByStatus)}; first ones:`);
+    for (const example of summary.errorExamples) log(`  ${example}`);
+  }
+  if (summary.ok === 0) throw new Error(`${name}: no punch succeeded; nothing to measure`);
+
+  const check = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...tampered.headers }, body: tampered.body });
+  await check.arrayBuffer();
+  const tamperedRefused = { status: check.status, ok: check.status === 401 };
+  if (!tamperedRefused.ok) log(`${name}: WARNING a punch with a tampered signature got ${check.status}, expected 401`);
+  return { summary, tamperedRefused };
+}
+
+/** The same request with a corrupted signature (the last base64url character changed). */
+function withTamperedSignature(request: LoadRequest): LoadRequest {
+  const body = JSON.parse(request.body);
+  const sig: string = body.assertion.response.signature;
+  // The last character holds the low-order bits of the DER signature's `s`: swap it for another
+  // one that changes those bits (our encoder leaves padding bits zero, so A↔Q, else → A do).
+  const last = sig.at(-1)!;
+  body.assertion.response.signature = sig.slice(0, -1) + (last === "A" ? "Q" : "A");
+  return { ...request, label: `${request.label} (tampered)`, body: JSON.stringify(body) };
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), "clockwork-bench-"));
+  log(`work dir ${tmp} (wrangler logs: product.log, baseline.log)`);
+  const started = performance.now();
+
+  // wrangler.toml serves the console build as static assets; the bench does not need it built,
+  // but wrangler wants the directory to exist (same as vitest.config.ts does).
+  mkdirSync(join(ROOT, "worker/console/dist"), { recursive: true });
+
+  // Both Workers are bundled once, now, as `wrangler deploy` bundles them, and `wrangler dev`
+  // runs these snapshots: edits to the sources during the run cannot reload a Worker mid-load.
+  // The product runs with an empty assets directory for the same reason (a console rebuild
+  // would reload it too); its API routes run before assets (`run_worker_first`), so the punch
+  // path is unchanged.
+  let t = performance.now();
+  const productBundle = await buildWorker(PRODUCT_CONFIG, join(tmp, "product-build"), join(tmp, "product.log"));
+  const baselineBundle = await buildWorker(BASELINE_CONFIG, join(tmp, "baseline-build"), join(tmp, "baseline.log"));
+  const emptyAssets = join(tmp, "assets");
+  mkdirSync(emptyAssets);
+  log(`bundled product and baseline Workers in ${seconds(t)}`);
+
+  const extensionOrigin = wranglerVar("EXTENSION_ORIGINS").split(",")[0]!.trim();
+
+  // ---- product: fresh D1, secrets in a temporary env file -------------------------------------
+  const productState = join(tmp, "product-state");
+  const productLog = join(tmp, "product.log");
+  const setupToken = randomBytes(16).toString("base64url");
+  const receiptKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  const envFile = join(tmp, "product.env");
+  writeFileSync(
+    envFile,
+    [
+      `SETUP_TOKEN=${setupToken}`,
+      `NONCE_SECRET=${randomBytes(32).toString("base64url")}`,
+      `RECEIPT_KEY='${JSON.stringify(receiptKey)}'`,
+      // wrangler dev's request.cf is a fixed placeholder; the product must not record it as geo.
+      `IP_GEO_SOURCE=none`,
+    ].join("\n") + "\n",
+    { mode: 0o600 },
+  );
+
+  t = performance.now();
+  await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", productState, "--config", PRODUCT_CONFIG], productLog);
+  const productPort = await freePort();
+  // Console routes demand Origin = CONSOLE_ORIGIN, and its hostname is the console's RP ID.
+  const consoleOrigin = `http://localhost:${productPort}`;
+  const product = await DevServer.start({
+    config: PRODUCT_CONFIG,
+    bundle: productBundle,
+    assets: emptyAssets,
+    port: productPort,
+    persistTo: productState,
+    envFile,
+    vars: { CONSOLE_ORIGIN: consoleOrigin },
+    logFile: productLog,
+    healthPath: "/api/health",
+  });
+  log(`product Worker up at ${product.url} in ${seconds(t)}`);
+  const api = new Api(product.url);
+
+  // ---- setup through the public API: admin, then employees with enrolled extension passkeys ----
+  t = performance.now();
+  const admin = await setUpFirstAdmin(api, setupToken, consoleOrigin);
+  let done = 0;
+  const employees = await mapConcurrent(
+    Array.from({ length: EMPLOYEES }, (_, i) => i),
+    SETUP_CONCURRENCY,
+    async (i) => {
+      const employee = await createEnrolledEmployee(api, admin, consoleOrigin, extensionOrigin, i);
+      if (++done % 250 === 0) log(`  ${done}/${EMPLOYEES} employees enrolled`);
+      return employee;
+    },
+  );
+  const setupSeconds = (performance.now() - t) / 1000;
+  log(`setup: admin + ${EMPLOYEES} employees with enrolled passkeys in ${setupSeconds.toFixed(1)} s`);
+
+  // ---- pre-sign every punch (warm-up first), with one fresh nonce ----------------------------
+  // A nonce proves "signed no earlier than"; younger than 5 minutes at arrival, the punch is
+  // online. All punches share it, so the product run must (and does) finish within that time.
+  t = performance.now();
+  const nonceRes = await api.expect(200, "GET", "/api/punch/nonce");
+  const nonce = nonceRes.json.nonce as string;
+  const kinds = new Map<Employee, "in" | "out">();
+  const nextKind = (e: Employee) => {
+    const kind = kinds.get(e) === "in" ? "out" : "in"; // in, out, in, ... per employee
+    kinds.set(e, kind);
+    return kind;
+  };
+  const sign = (e: Employee) => signPunch(e, nextKind(e), nonce);
+  const warmupPunches: SignedPunch[] = [];
+  for (let i = 0; i < WARMUP; i++) warmupPunches.push(await sign(employees[i % employees.length]!));
+  // Round by round (every employee's 1st punch, then every 2nd ...), as a morning rush would be.
+  const measuredPunches: SignedPunch[] = [];
+  for (let round = 0; round < PUNCHES_PER_EMPLOYEE; round++) {
+    for (const e of employees) measuredPunches.push(await sign(e));
+  }
+  log(`signed ${warmupPunches.length} warm-up + ${measuredPunches.length} punches in ${seconds(t)}`);
+
+  const headersOf = (p: SignedPunch) => ({ "CF-Connecting-IP": p.employee.ip, Origin: extensionOrigin });
+  const productRequest = (p: SignedPunch): LoadRequest => ({
+    label: `punch ${p.punch.id} (employee ${p.employee.index}, ${p.punch.kind})`,
+    headers: headersOf(p),
+    body: JSON.stringify({ punch: p.punch, assertion: p.assertion }),
+  });
+  // The baseline gets the public key in the body (see baseline-worker.ts): no lookup SELECT.
+  const baselineRequest = (p: SignedPunch): LoadRequest => ({
+    ...productRequest(p),
+    body: JSON.stringify({ punch: p.punch, assertion: p.assertion, publicKey: p.employee.publicKey }),
+  });
+  // A punch never sent before, for the tamper check after each run.
+  const spare = await sign(employees[0]!);
+
+  // ---- product run -----------------------------------------------------------------------------
+  const productResult = await loadPhase(
+    "product",
+    `${product.url}/api/punches`,
+    warmupPunches.map(productRequest),
+    measuredPunches.map(productRequest),
+    withTamperedSignature(productRequest(spare)),
+    (json) => `${json.punch?.mode}/${json.punch?.status}`,
+  );
+  await product.stop();
+  log("product Worker stopped");
+
+  // ---- baseline: its own D1 with the same schema, seeded with the same employees/devices ------
+  const baselineState = join(tmp, "baseline-state");
+  const baselineLog = join(tmp, "baseline.log");
+  t = performance.now();
+  await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", baselineState, "--config", BASELINE_CONFIG], baselineLog);
+  const seedFile = join(tmp, "baseline-seed.sql");
+  writeFileSync(seedFile, baselineSeedSql(employees));
+  await wranglerRun(["d1", "execute", "DB", "--local", "--persist-to", baselineState, "--config", BASELINE_CONFIG, "--file", seedFile, "--yes"], baselineLog);
+  const baseline = await DevServer.start({
+    config: BASELINE_CONFIG,
+    bundle: baselineBundle,
+    port: await freePort(),
+    persistTo: baselineState,
+    logFile: baselineLog,
+    healthPath: "/health",
+  });
+  log(`baseline Worker migrated, seeded and up at ${baseline.url} in ${seconds(t)}`);
+
+  const baselineResult = await loadPhase(
+    "baseline",
+    `${baseline.url}/punches`,
+    warmupPunches.map(baselineRequest),
+    measuredPunches.map(baselineRequest),
+    withTamperedSignature(baselineRequest(spare)),
+  );
+  await baseline.stop();
+  log("baseline Worker stopped");
+
+  // ---- report ----------------------------------------------------------------------------------
+  const p = productResult.summary;
+  const b = baselineResult.summary;
+  const p50Ratio = round(p.latencyMs.p50 / b.latencyMs.p50, 2);
+  const throughputRatio = round(p.throughput / b.throughput, 2);
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+    parameters: {
+      employees: EMPLOYEES,
+      punchesPerEmployee: PUNCHES_PER_EMPLOYEE,
+      measuredPunches: measuredPunches.length,
+      warmupPunches: warmupPunches.length,
+      loadConcurrency: LOAD_CONCURRENCY,
+      setupConcurrency: SETUP_CONCURRENCY,
+    },
+    setupSeconds: round(setupSeconds, 1),
+    product: { ...p, tamperedSignature: productResult.tamperedRefused },
+    baseline: { ...b, tamperedSignature: baselineResult.tamperedRefused },
+    ratios: {
+      p50: p50Ratio,
+      p50Target: P50_RATIO_TARGET,
+      p50TargetMet: p50Ratio <= P50_RATIO_TARGET,
+      p95: round(p.latencyMs.p95 / b.latencyMs.p95, 2),
+      p99: round(p.latencyMs.p99 / b.latencyMs.p99, 2),
+      throughput: throughputRatio,
+    },
+    totalSeconds: round((performance.now() - started) / 1000, 1),
+  };
+  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
+  printTable(results);
+  log(`results written to ${RESULTS_FILE}; whole run ${results.totalSeconds} s`);
+
+  // Keep the wrangler logs when something failed, to see why.
+  if (process.env.BENCH_KEEP_TMP || p.errors > 0 || b.errors > 0) log(`kept ${tmp} (wrangler logs inside)`);
+  else rmSync(tmp, { recursive: true, force: true });
+}
+
+function printTable(r: {
+  parameters: { measuredPunches: number; loadConcurrency: number };
+  product: Summary & { tamperedSignature: { ok: boolean } };
+  baseline: Summary & { tamperedSignature: { ok: boolean } };
+  ratios: { p50: number; p95: number; p99: number; throughput: number; p50Target: number; p50TargetMet: boolean };
+}) {
+  const { product: p, baseline: b, ratios } = r;
+  const trips = (s: Summary) => (s.d1 ? `mean ${s.d1.roundTripsMean}, max ${s.d1.roundTripsMax}` : "n/a (no Server-Timing)");
+  const rows: [string, string, string, string][] = [
+    ["", "product", "baseline", "product/baseline"],
+    ["throughput (punches/s)", p.throughput.toFixed(1), b.throughput.toFixed(1), ratios.throughput.toFixed(2)],
+    ["latency p50 (ms)", p.latencyMs.p50.toFixed(1), b.latencyMs.p50.toFixed(1), `${ratios.p50.toFixed(2)}  (target ≤ ${ratios.p50Target}: ${ratios.p50TargetMet ? "met" : "MISSED"})`],
+    ["latency p95 (ms)", p.latencyMs.p95.toFixed(1), b.latencyMs.p95.toFixed(1), ratios.p95.toFixed(2)],
+    ["latency p99 (ms)", p.latencyMs.p99.toFixed(1), b.latencyMs.p99.toFixed(1), ratios.p99.toFixed(2)],
+    ["latency max (ms)", p.latencyMs.max.toFixed(1), b.latencyMs.max.toFixed(1), ""],
+    ["errors (non-201)", String(p.errors), String(b.errors), ""],
+    ["D1 round trips/punch", trips(p), trips(b), ""],
+    ["D1 wait/punch, mean (ms)", p.d1 ? p.d1.msMean.toFixed(1) : "n/a", b.d1 ? b.d1.msMean.toFixed(1) : "n/a", ""],
+    ["tampered signature refused", p.tamperedSignature.ok ? "yes" : "NO", b.tamperedSignature.ok ? "yes" : "NO", ""],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
+  console.log(`\nPunch path, ${r.parameters.measuredPunches} pre-signed punches at concurrency ${r.parameters.loadConcurrency}, one after the other on this machine:\n`);
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("   "));
+  }
+  if (Object.keys(p.outcomes).length) console.log(`\nproduct verdicts (mode/status): ${JSON.stringify(p.outcomes)}`);
+  console.log("");
+}
+
+// ---- never leave wrangler running --------------------------------------------------------------
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`[bench] ${signal}: stopping wrangler`);
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  await stopAll();
+  process.exitCode = 1;
+}
