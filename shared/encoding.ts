@@ -7,7 +7,7 @@ export function toBase64Url(bytes: Uint8Array | ArrayBuffer): string {
 }
 
 /** Decodes base64url (padding optional); throws on characters outside the alphabet. */
-export function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) throw new Error("not base64url");
   const base64 = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
   const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
@@ -20,7 +20,7 @@ export function fromBase64Url(text: string): Uint8Array {
 export const BASE64URL_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** SHA-256 of UTF-8 text, as bytes. */
-export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
+export async function sha256(data: string | Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }

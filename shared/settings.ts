@@ -21,13 +21,6 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const OUTCOMES = ["ignore", "flag", "reject"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const OutcomesSchema = z.strictObject(
-  Object.fromEntries(REASON_CODES.map((code) => [code, z.enum(OUTCOMES).optional()])) as Record<
-    ReasonCode,
-    z.ZodOptional<z.ZodEnum<{ [K in Outcome]: K }>>
-  >,
-);
-
 /** What happens to a punch that carries each reason, unless the company says otherwise. */
 export const DEFAULT_OUTCOMES: Record<ReasonCode, Outcome> = {
   // A queued punch is genuine but its time rests on the device clock: a person should look.
@@ -53,10 +46,10 @@ export const SettingsSchema = z.strictObject({
   syncedPasskeysAllowed: z.boolean(),
   /** Time zone of employees who have none of their own. */
   defaultTimezone: z.string().min(1).max(64),
-  outcomes: z.record(z.enum(REASON_CODES), z.enum(OUTCOMES)),
+  outcomes: z.partialRecord(z.enum(REASON_CODES), z.enum(OUTCOMES)),
 });
 
-export type Settings = z.infer<typeof SettingsSchema>;
+export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes"> & { outcomes: Record<ReasonCode, Outcome> };
 
 export const DEFAULT_SETTINGS: Settings = {
   offlineWindowHours: 72,
