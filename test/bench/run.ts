@@ -11,9 +11,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "./client";
+import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "../support/api-client";
 import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
-import { buildWorker, DevServer, freePort, killAllNow, ROOT, stopAll, wranglerRun } from "./wrangler";
+import { buildWorker, DevServer, freePort, killAllNow, ROOT, stopAll, wranglerRun } from "../support/wrangler";
 
 // ---- parameters (environment overrides are for quick trial runs; defaults are the bench) ----
 

@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from "uuid";
 import { fromBase64Url, toBase64Url } from "../../shared/encoding";
 import { type Punch, punchChallengeBase64Url } from "../../shared/punch";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../shared/webauthn-json";
-import { SoftAuthenticator } from "../support/soft-authenticator";
+import { SoftAuthenticator } from "./soft-authenticator";
 
 export interface CallOptions {
   body?: unknown;
