@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorBody, ErrorCode } from "../shared/errors";
+import { ConfigurationError } from "./services/crypto";
 
 /** An expected failure, rendered as API.md's error shape by `renderError`. */
 export class ApiError extends HTTPException {
@@ -39,6 +40,10 @@ export function renderError(err: Error, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     const code = CODE_FOR_STATUS[err.status] ?? "VALIDATION_FAILED";
     return c.json(errorBody(code, err.message || "The request could not be processed."), err.status);
+  }
+  if (err instanceof ConfigurationError) {
+    console.error("configuration error:", err.message);
+    return c.json(errorBody("SERVER_MISCONFIGURED", `The server is not configured correctly: ${err.message}`), 503);
   }
   console.error("unexpected error", c.req.method, c.req.path, err);
   return c.json(errorBody("INTERNAL", "Something went wrong on the server. Nothing was recorded."), 500);

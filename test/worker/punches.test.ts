@@ -136,7 +136,7 @@ describe("time bracketing", () => {
 
   it("a forged nonce is never online: treated as no nonce and logged as a security event", async () => {
     const events = await securityEvents("security.nonce_invalid");
-    const forged = await issueNonce("not-the-server-secret", Date.now());
+    const forged = await issueNonce("not-the-server-secret-but-just-as-long-0123456789", Date.now());
     const res = await post(await sign(alice, makePunch(alice, { nonce: forged })));
     expect(res.status).toBe(201);
     expect(res.json.punch.mode).toBe("offline");

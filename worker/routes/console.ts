@@ -86,6 +86,7 @@ export const consoleRoutes = new Hono<AppEnv>()
         consent: false,
         ip: clientIp(c),
         now: Date.now(),
+        tokenSecret: c.env.NONCE_SECRET,
       });
       setSessionCookie(c, done.session.token);
       return c.json({ employee: toEmployee(done.employee) });
@@ -151,7 +152,7 @@ export const consoleRoutes = new Hono<AppEnv>()
         });
         throw invalid("The passkey could not be verified.");
       }
-      const session = await newSession(db, { employeeId: row.employee.id, kind: "console", deviceId: row.device.id, now });
+      const session = await newSession(db, { employeeId: row.employee.id, deviceId: row.device.id, now });
       await db.batch([
         session.insert,
         db.update(devices).set({ counter: sql`max(${devices.counter}, ${check.counter})`, lastUsedAt: now }).where(eq(devices.id, row.device.id)),

@@ -79,6 +79,7 @@ export const enrollRoutes = new Hono<AppEnv>()
         consent: body.consent ?? false,
         ip: clientIp(c),
         now: Date.now(),
+        tokenSecret: c.env.NONCE_SECRET,
       });
       return c.json(
         {

@@ -4,10 +4,11 @@ import { MePunchesQuerySchema, MeResponseSchema, PunchListSchema } from "../../s
 import { summarizeDay } from "../../shared/day";
 import { resolveSettings } from "../../shared/settings";
 import { localDate } from "../../shared/time";
-import { devices, employees, punches, settings } from "../db/schema";
+import { employees, punches, settings } from "../db/schema";
 import type { AppEnv } from "../env";
 import { describeRoute } from "../openapi";
-import { toDevice, toEmployee, toPunchRecord } from "../services/records";
+import { deviceListQueries, withLastUse } from "../services/devices";
+import { toEmployee, toPunchRecord } from "../services/records";
 import { requireEmployee } from "../services/sessions";
 import { validate } from "../validation";
 
@@ -27,9 +28,11 @@ export const meRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const id = c.var.principal.id;
-      const [[employee], deviceRows, settingsRows, [latest]] = await db.batch([
+      const [deviceQuery, lastUseQuery] = deviceListQueries(db, id, "extension");
+      const [[employee], deviceRows, lastUse, settingsRows, [latest]] = await db.batch([
         db.select().from(employees).where(eq(employees.id, id)),
-        db.select().from(devices).where(and(eq(devices.employeeId, id), eq(devices.kind, "extension"))),
+        deviceQuery,
+        lastUseQuery,
         db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
         db.select({ tz: punches.tz }).from(punches).where(eq(punches.employeeId, id)).orderBy(desc(punches.effectiveTime)).limit(1),
       ]);
@@ -42,7 +45,7 @@ export const meRoutes = new Hono<AppEnv>()
         .where(and(eq(punches.employeeId, id), eq(punches.localDate, today)));
       return c.json({
         employee: toEmployee(employee!),
-        devices: deviceRows.map(toDevice),
+        devices: withLastUse(deviceRows, lastUse),
         today: summarizeDay(today, todays, now),
       });
     },

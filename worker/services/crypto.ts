@@ -4,6 +4,9 @@ import { fromBase64Url, sha256, toBase64Url } from "../../shared/encoding";
 
 export const newId = (): string => uuidv7();
 
+/** A secret is missing or unusable: the server must not run with it, whatever the request. */
+export class ConfigurationError extends Error {}
+
 export function randomToken(bytes = 32): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
@@ -47,7 +50,13 @@ export function normalizeEnrollmentCode(code: string): string {
 
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
+/** Secrets shorter than this are a configuration mistake, never a key. */
+const MIN_SECRET_LENGTH = 32;
+
 function hmacKey(secret: string): Promise<CryptoKey> {
+  if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(`NONCE_SECRET must be set to at least ${MIN_SECRET_LENGTH} random characters.`);
+  }
   let key = hmacKeys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
@@ -59,11 +68,26 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/** HMAC-SHA-256 of `message`, base64url. */
+export async function hmac(secret: string, message: string): Promise<string> {
+  return toBase64Url(await crypto.subtle.sign("HMAC", await hmacKey(secret), new TextEncoder().encode(message)));
+}
+
+/** Checks an HMAC in constant time (WebCrypto's verify). */
+export async function hmacEquals(secret: string, message: string, mac: string): Promise<boolean> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = fromBase64Url(mac);
+  } catch {
+    return false;
+  }
+  return crypto.subtle.verify("HMAC", await hmacKey(secret), bytes, new TextEncoder().encode(message));
+}
+
 /** A stateless nonce `issuedAt.random.hmac`: it proves when the server issued it, with no database. */
 export async function issueNonce(secret: string, issuedAt: number): Promise<string> {
   const body = `${issuedAt}.${randomToken(12)}`;
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), new TextEncoder().encode(body));
-  return `${body}.${toBase64Url(mac)}`;
+  return `${body}.${await hmac(secret, body)}`;
 }
 
 /** The issue time of a nonce this server made, or null for anything else. */
@@ -71,19 +95,7 @@ export async function verifyNonce(secret: string, nonce: string | null): Promise
   if (!nonce) return null;
   const parts = nonce.split(".");
   if (parts.length !== 3 || !/^\d{1,16}$/.test(parts[0]!)) return null;
-  let mac: Uint8Array;
-  try {
-    mac = fromBase64Url(parts[2]!);
-  } catch {
-    return null;
-  }
-  const ok = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(secret),
-    mac as Uint8Array<ArrayBuffer>,
-    new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
-  );
-  return ok ? Number(parts[0]) : null;
+  return (await hmacEquals(secret, `${parts[0]}.${parts[1]}`, parts[2]!)) ? Number(parts[0]) : null;
 }
 
 // ---- receipts ---------------------------------------------------------------------------
@@ -100,9 +112,9 @@ async function loadReceiptKeys(secret: string): Promise<ReceiptKeys> {
   try {
     jwk = JSON.parse(secret) as JsonWebKey;
   } catch {
-    throw new Error("RECEIPT_KEY is not a JSON Web Key");
+    throw new ConfigurationError("RECEIPT_KEY must be set to a private P-256 JSON Web Key.");
   }
-  if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.d) throw new Error("RECEIPT_KEY must be a private P-256 JWK");
+  if (jwk?.kty !== "EC" || jwk.crv !== "P-256" || !jwk.d) throw new ConfigurationError("RECEIPT_KEY must be a private P-256 JSON Web Key.");
   const privateKey = await crypto.subtle.importKey(
     "jwk",
     { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, d: jwk.d },

@@ -2,7 +2,7 @@ import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { resolveSettings } from "../../shared/settings";
 import type { RegistrationResponseJSON } from "../../shared/webauthn-json";
 import { auditInsert } from "./audit";
-import { newSession } from "./sessions";
+import { issueEmployeeToken, newSession } from "./sessions";
 import { FLOW_TTL_MS, registrationOptions, verifyRegistration } from "./webauthn";
 import { HOUR_MS } from "../../shared/time";
 import { batchableRun, type DB } from "../db/client";
@@ -118,6 +118,8 @@ export async function completeEnrollment(
     consent: boolean;
     ip: string | null;
     now: number;
+    /** Signs the employee token of an extension enrolment (NONCE_SECRET). */
+    tokenSecret: string;
   },
 ) {
   const hash = await codeHash(opts.code);
@@ -176,12 +178,11 @@ export async function completeEnrollment(
   }
 
   const deviceId = newId();
-  const session = await newSession(db, {
-    employeeId: employee.id,
-    kind: opts.purpose === "extension" ? "employee" : "console",
-    deviceId,
-    now: opts.now,
-  });
+  // Extension enrolment answers with a signed employee token; console enrolment opens a stored session.
+  const session =
+    opts.purpose === "console"
+      ? await newSession(db, { employeeId: employee.id, deviceId, now: opts.now })
+      : { ...(await issueEmployeeToken(opts.tokenSecret, { employeeId: employee.id, deviceId, now: opts.now })), insert: null };
   const [, inserted] = await db.batch([
     db
       .update(enrollmentCodes)
@@ -192,7 +193,7 @@ export async function completeEnrollment(
              ${JSON.stringify(credential.transports)}, ${credential.backedUp ? 1 : 0}, ${opts.rpId}, ${opts.label}, ${opts.now}
       WHERE EXISTS (SELECT 1 FROM enrollment_codes WHERE id = ${found.code.id} AND used_flow_id = ${flow.id})
         AND NOT EXISTS (SELECT 1 FROM devices WHERE credential_id = ${credential.credentialId})`),
-    session.insert,
+    ...(session.insert ? [session.insert] : []),
     ...(opts.consent ? [db.update(employees).set({ consentAt: opts.now }).where(eq(employees.id, employee.id))] : []),
     auditInsert(db, {
       action: "device.enrolled",
@@ -205,7 +206,7 @@ export async function completeEnrollment(
     }),
   ]);
   if ((inserted as D1Result).meta.changes === 0) {
-    // The session row exists but is for a device that was not created; it is harmless and expires.
+    // Any session row written belongs to a device that was not created: its token was never handed out.
     throw codeInvalid();
   }
   return { employee, deviceId, credentialId: credential.credentialId, session };

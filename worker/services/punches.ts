@@ -15,7 +15,7 @@ import { auditInsert } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
 import type { IpGeo } from "./request";
-import { newSession } from "./sessions";
+import { issueEmployeeToken } from "./sessions";
 import { verifyAssertion } from "./webauthn";
 
 export interface PunchContext {
@@ -203,8 +203,11 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       results[c.index] = failure(punch.id, 401, "ASSERTION_INVALID", "The authenticator's signature counter went backwards.");
       continue;
     }
-    counters.set(device.id, Math.max(lastCounter, check.counter));
-    deviceUpdates.set(device.id, Math.max(lastCounter, check.counter));
+    // Only a counter that moved is written: most passkeys keep none, and the punch row records the use.
+    if (check.counter > lastCounter) {
+      counters.set(device.id, check.counter);
+      deviceUpdates.set(device.id, check.counter);
+    }
 
     const verdict = evaluatePunch({ mode: bracket.mode, clockSkew: bracket.clockSkew, settings: policy });
     const geoFix = "lat" in punch.geo ? punch.geo : null;
@@ -272,13 +275,15 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
     );
   }
 
-  // A session for the employee whose punches these were, so the extension can read history.
-  const employeeIds = new Set(
-    (results as PunchOutcome[]).filter((r) => r.status < 300 && r.employeeId).map((r) => r.employeeId!),
-  );
+  // A fresh token for the employee whose punches these were, so the extension can read history.
+  const accepted = (results as PunchOutcome[]).filter((r) => r.status < 300 && r.punch?.deviceId);
   const session =
-    employeeIds.size === 1
-      ? await newSession(db, { employeeId: [...employeeIds][0]!, kind: "employee", now: receivedAt })
+    accepted.length > 0 && accepted.every((r) => r.employeeId === accepted[0]!.employeeId)
+      ? await issueEmployeeToken(ctx.env.NONCE_SECRET, {
+          employeeId: accepted[0]!.employeeId!,
+          deviceId: accepted[0]!.punch!.deviceId!,
+          now: receivedAt,
+        })
       : null;
 
   // The one batched write: punches first, so their results line up with `fresh`.
@@ -286,10 +291,10 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const updates = [...deviceUpdates].map(([id, counter]) =>
     db
       .update(devices)
-      .set({ counter: sql`max(${devices.counter}, ${counter})`, lastUsedAt: receivedAt })
+      .set({ counter: sql`max(${devices.counter}, ${counter})` })
       .where(eq(devices.id, id)),
   );
-  const statements = [...inserts, ...updates, ...writes, ...(session ? [session.insert] : [])];
+  const statements = [...inserts, ...updates, ...writes];
   if (statements.length > 0) {
     const written = await db.batch(statements as unknown as Parameters<typeof db.batch>[0]);
     const lost = fresh.filter((_, i) => (written[i] as D1Result).meta.changes === 0);

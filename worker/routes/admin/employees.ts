@@ -12,14 +12,15 @@ import {
   UpdateEmployeeRequestSchema,
 } from "../../../shared/api";
 import type { DB } from "../../db/client";
-import { devices, employees, sessions } from "../../db/schema";
+import { employees, sessions } from "../../db/schema";
 import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { auditInsert } from "../../services/audit";
 import { newId } from "../../services/crypto";
 import { newCodeInsert } from "../../services/enrollment";
-import { toDevice, toEmployee } from "../../services/records";
+import { deviceListQueries, withLastUse } from "../../services/devices";
+import { toEmployee } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { assertInScope, reportIds, scopeCondition } from "../../services/scope";
 import { validate } from "../../validation";
@@ -180,7 +181,7 @@ export const employeeRoutes = new Hono<AppEnv>()
     validate("param", IdParamSchema),
     async (c) => {
       const employee = await loadEmployee(c.var.db, c.var.principal, c.req.valid("param").id);
-      const rows = await c.var.db.select().from(devices).where(eq(devices.employeeId, employee.id)).orderBy(asc(devices.createdAt));
-      return c.json({ items: rows.map(toDevice) });
+      const [rows, lastUse] = await c.var.db.batch(deviceListQueries(c.var.db, employee.id));
+      return c.json({ items: withLastUse(rows, lastUse) });
     },
   );
