@@ -58,7 +58,7 @@ function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> 
 beforeAll(async () => {
   dir = freshCopy();
   const port = await freePort();
-  child = spawn(process.execPath, ["scripts/start.mjs"], {
+  child = spawn(process.execPath, ["worker/start.mjs"], {
     cwd: dir,
     env: { ...process.env, PORT: String(port), NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],

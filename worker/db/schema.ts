@@ -22,6 +22,7 @@ export const employees = sqliteTable(
     uniqueIndex("employees_email_idx").on(t.email),
     index("employees_manager_id_idx").on(t.managerId),
     index("employees_role_idx").on(t.role),
+    index("employees_name_idx").on(t.name, t.id),
   ],
 );
 
@@ -175,6 +176,8 @@ export const auditLog = sqliteTable(
     index("audit_log_at_idx").on(t.at),
     index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
     index("audit_log_action_at_idx").on(t.action, t.at),
+    // Sealing reads the unsealed tail; a partial index keeps that from scanning the sealed past.
+    index("audit_log_unsealed_idx").on(t.seq).where(sql`${t.hash} IS NULL`),
   ],
 );
 
