@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { WxtVitest } from "wxt/testing/vitest-plugin";
 
 // wrangler.toml points static assets at the console build; the worker tests do not need it built.
 mkdirSync("worker/console/dist", { recursive: true });
@@ -42,6 +43,15 @@ export default defineConfig({
           setupFiles: ["test/worker/apply-migrations.ts"],
           // One database for the pool: files run one at a time, each from an empty one.
           fileParallelism: false,
+        },
+      },
+      {
+        // Extension logic with WXT's fake browser (storage, alarms, runtime) in place of chrome.*.
+        plugins: [WxtVitest({ root: "extension" })],
+        test: {
+          name: "extension",
+          include: ["test/extension/**/*.test.ts"],
+          environment: "node",
         },
       },
       {
