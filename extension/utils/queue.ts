@@ -1,0 +1,223 @@
+import { MAX_BATCH_ITEMS, type PunchBatchResult } from "../../shared/api";
+import { ApiError, type Api } from "./api";
+import { withLock } from "./lock";
+import {
+  attentionItem,
+  lastSyncItem,
+  notePunch,
+  queueItem,
+  saveReceipts,
+  sessionItem,
+  type AttentionItem,
+  type QueueItem,
+  type SignedPunch,
+  type StoredReceipt,
+} from "./storage";
+
+export interface QueueDeps {
+  api: Pick<Api, "batch">;
+  now(): number;
+  random(): number;
+}
+
+export interface DrainResult {
+  sent: number;
+  /** Items still in the queue. */
+  waiting: number;
+  /** Items the server refused, waiting for the employee. */
+  attention: number;
+  /** When the earliest waiting item is due, or null when the queue is empty. */
+  nextAttemptAt: number | null;
+}
+
+export const BACKOFF_BASE_MS = 5_000;
+export const BACKOFF_CAP_MS = 15 * 60_000;
+/** Full jitter can draw ~0; a floor keeps a dead server from being hammered. */
+export const BACKOFF_MIN_MS = 1_000;
+
+const DRAIN_LOCK = "clockwork-queue-drain";
+const WRITE_LOCK = "clockwork-queue-write";
+
+/**
+ * Exponential backoff with full jitter (AWS architecture blog): a delay drawn uniformly
+ * from [0, min(cap, base·2^(attempts-1))), floored at BACKOFF_MIN_MS. `attempts` counts
+ * failed attempts so far (1 after the first failure).
+ */
+export function backoffDelay(attempts: number, random: () => number): number {
+  const n = Math.max(1, Math.floor(attempts));
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(n - 1, 30));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.max(BACKOFF_MIN_MS, Math.floor(ceiling * r));
+}
+
+/** Read-modify-write of the queue (and attention list) that no other context can interleave. */
+function mutate<T>(fn: () => Promise<T>): Promise<T> {
+  return withLock(WRITE_LOCK, fn);
+}
+
+const byClientTime = (a: SignedPunch, b: SignedPunch) =>
+  a.punch.clientTime - b.punch.clientTime || (a.punch.id < b.punch.id ? -1 : a.punch.id > b.punch.id ? 1 : 0);
+
+/** Adds a signed punch to the offline queue, exactly as signed; a second enqueue of the same id is a no-op. */
+export async function enqueue(signed: SignedPunch, now: number): Promise<void> {
+  await mutate(async () => {
+    const queue = await queueItem.getValue();
+    if (queue.some((q) => q.punch.id === signed.punch.id)) return;
+    const item: QueueItem = {
+      punch: signed.punch,
+      assertion: signed.assertion,
+      queuedAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+    };
+    await queueItem.setValue([...queue, item].sort(byClientTime));
+  });
+}
+
+/** Puts a refused punch on the attention list (replacing an earlier entry for the same id). */
+export async function addAttention(item: AttentionItem): Promise<void> {
+  await mutate(async () => {
+    const list = (await attentionItem.getValue()).filter((a) => a.punch.id !== item.punch.id);
+    await attentionItem.setValue([...list, item]);
+  });
+}
+
+type Outcome =
+  | { kind: "sent"; receipt: StoredReceipt }
+  | { kind: "retry"; error: string }
+  | { kind: "refused"; status: number; code: string; message: string };
+
+function outcomeOf(result: PunchBatchResult | undefined, now: number): Outcome {
+  if (!result) return { kind: "retry", error: "NO_RESULT" };
+  if ((result.status === 200 || result.status === 201) && result.punch && result.receipt) {
+    return { kind: "sent", receipt: { record: result.punch, receipt: result.receipt, savedAt: now } };
+  }
+  if (result.status === 429 || result.status >= 500 || result.status < 400) {
+    return { kind: "retry", error: result.error?.code ?? `HTTP_${result.status}` };
+  }
+  return {
+    kind: "refused",
+    status: result.status,
+    code: result.error?.code ?? `HTTP_${result.status}`,
+    message: result.error?.message ?? `The server refused this punch (HTTP ${result.status}).`,
+  };
+}
+
+/** Applies the server's answers to the stored queue, by punch id, so items enqueued meanwhile are kept. */
+async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): Promise<void> {
+  const now = deps.now();
+  const receipts: StoredReceipt[] = [];
+  const sentPunches: SignedPunch["punch"][] = [];
+  await mutate(async () => {
+    const queue = await queueItem.getValue();
+    const attention = await attentionItem.getValue();
+    const kept: QueueItem[] = [];
+    for (const item of queue) {
+      const outcome = outcomes.get(item.punch.id);
+      if (!outcome) kept.push(item);
+      else if (outcome.kind === "sent") {
+        receipts.push(outcome.receipt);
+        sentPunches.push(item.punch);
+      } else if (outcome.kind === "retry") {
+        const attempts = item.attempts + 1;
+        kept.push({ ...item, attempts, nextAttemptAt: now + backoffDelay(attempts, deps.random), lastError: outcome.error });
+      } else {
+        const rest = attention.filter((a) => a.punch.id !== item.punch.id);
+        attention.length = 0;
+        attention.push(...rest, {
+          punch: item.punch,
+          assertion: item.assertion,
+          status: outcome.status,
+          code: outcome.code,
+          message: outcome.message,
+          at: now,
+        });
+      }
+    }
+    // Receipts first: if the worker dies between the two writes, the item is resent and the
+    // server answers 200 with the same receipt, rather than the item being gone without one.
+    await saveReceipts(receipts);
+    await attentionItem.setValue(attention);
+    await queueItem.setValue(kept);
+  });
+  for (const punch of sentPunches.sort((a, b) => a.clientTime - b.clientTime)) await notePunch(punch, false);
+  if (receipts.length > 0) await lastSyncItem.setValue(now);
+}
+
+/**
+ * Sends every due queued punch through the batch route, oldest punch first, ≤100 per request.
+ * Items leave the queue only once the server has answered for them, so a crash mid-send
+ * means a resend, which the server's idempotency on the punch id turns into a 200.
+ */
+export function drainQueue(deps: QueueDeps): Promise<DrainResult> {
+  return withLock(DRAIN_LOCK, async () => {
+    const now = deps.now();
+    const due = (await queueItem.getValue()).filter((q) => q.nextAttemptAt <= now).sort(byClientTime);
+    let sent = 0;
+    for (let start = 0; start < due.length; start += MAX_BATCH_ITEMS) {
+      const chunk = due.slice(start, start + MAX_BATCH_ITEMS);
+      let answer: Awaited<ReturnType<QueueDeps["api"]["batch"]>>;
+      try {
+        answer = await deps.api.batch(chunk.map(({ punch, assertion }) => ({ punch, assertion })));
+      } catch (err) {
+        // No usable answer for the whole batch: everything not yet answered stays, with backoff.
+        const error = err instanceof ApiError ? err.code : "NETWORK";
+        const outcomes = new Map<string, Outcome>(due.slice(start).map((q) => [q.punch.id, { kind: "retry", error }]));
+        await applyOutcomes(outcomes, deps);
+        break;
+      }
+      if (answer.session) await sessionItem.setValue(answer.session);
+      const byId = new Map(answer.results.filter((r) => r.id !== null).map((r) => [r.id!, r]));
+      const outcomes = new Map<string, Outcome>();
+      chunk.forEach((item, i) => {
+        const positional = answer.results[i];
+        const result = positional?.id === item.punch.id ? positional : byId.get(item.punch.id);
+        const outcome = outcomeOf(result, deps.now());
+        outcomes.set(item.punch.id, outcome);
+        if (outcome.kind === "sent") sent++;
+      });
+      await applyOutcomes(outcomes, deps);
+    }
+    const queue = await queueItem.getValue();
+    const attention = await attentionItem.getValue();
+    return {
+      sent,
+      waiting: queue.length,
+      attention: attention.length,
+      nextAttemptAt: queue.length ? Math.min(...queue.map((q) => q.nextAttemptAt)) : null,
+    };
+  });
+}
+
+/** Makes every queued item due at once (the server answered again, or "Retry now"). */
+export async function retryAllNow(): Promise<void> {
+  await mutate(async () => {
+    const queue = await queueItem.getValue();
+    if (queue.length === 0) return;
+    await queueItem.setValue(queue.map((q) => ({ ...q, nextAttemptAt: 0 })));
+  });
+}
+
+/** The employee has seen a refused punch and lets it go. */
+export async function dismissAttention(punchId: string): Promise<void> {
+  await mutate(async () => {
+    const list = await attentionItem.getValue();
+    await attentionItem.setValue(list.filter((a) => a.punch.id !== punchId));
+  });
+}
+
+/** Sends a refused punch again (e.g. after an administrator fixed the device): back into the queue, due now. */
+export async function requeueAttention(punchId: string, now: number): Promise<void> {
+  await mutate(async () => {
+    const list = await attentionItem.getValue();
+    const item = list.find((a) => a.punch.id === punchId);
+    if (!item) return;
+    const queue = await queueItem.getValue();
+    if (!queue.some((q) => q.punch.id === punchId)) {
+      const requeued: QueueItem = { punch: item.punch, assertion: item.assertion, queuedAt: now, attempts: 0, nextAttemptAt: now, lastError: null };
+      await queueItem.setValue([...queue, requeued].sort(byClientTime));
+    }
+    await attentionItem.setValue(list.filter((a) => a.punch.id !== punchId));
+  });
+}

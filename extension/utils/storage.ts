@@ -1,0 +1,156 @@
+import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
+import { browser } from "wxt/browser";
+import { storage } from "wxt/utils/storage";
+import type { PunchRecord, Receipt } from "../../shared/api";
+import type { Punch } from "../../shared/punch";
+import { serverUrlItem } from "./settings";
+
+export { serverUrlItem };
+
+export interface Enrolment {
+  serverUrl: string;
+  employeeId: string;
+  employeeName: string;
+  credentialId: string;
+  deviceLabel: string;
+  enrolledAt: number;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: number;
+}
+
+/** A punch exactly as the passkey signed it: what the server needs, online or later. */
+export interface SignedPunch {
+  punch: Punch;
+  assertion: AuthenticationResponseJSON;
+}
+
+export interface QueueItem extends SignedPunch {
+  queuedAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
+
+/** A punch the server refused for good (4xx): kept until the employee dismisses or resends it. */
+export interface AttentionItem extends SignedPunch {
+  status: number;
+  code: string;
+  message: string;
+  at: number;
+}
+
+export interface StoredReceipt {
+  record: PunchRecord;
+  receipt: Receipt;
+  savedAt: number;
+}
+
+/** The last punch made on this device, sent or still queued. */
+export interface PunchState {
+  kind: "in" | "out" | null;
+  since: number | null;
+  pending: boolean;
+  /** Which punch this state comes from, so a later send can clear `pending`. */
+  punchId?: string | null;
+}
+
+export interface Prefs {
+  remindersEnabled: boolean;
+  /** HH:MM, local to the browser's time zone. */
+  startTime: string;
+  endTime: string;
+  /** ISO weekdays, 1 = Monday .. 7 = Sunday. */
+  workdays: number[];
+}
+
+/** IT policy from `browser.storage.managed` (Chrome enterprise policy). */
+export interface Policy {
+  serverUrl?: string;
+  lockServerUrl?: boolean;
+  organizationName?: string;
+  locale?: "en" | "zh_CN";
+  remindersEnabled?: boolean;
+}
+
+export const RECEIPTS_CAP = 1000;
+
+export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5] };
+
+export const EMPTY_PUNCH_STATE: PunchState = { kind: null, since: null, pending: false, punchId: null };
+
+export const enrolmentItem = storage.defineItem<Enrolment | null>("local:enrolment", { fallback: null });
+export const sessionItem = storage.defineItem<Session | null>("local:session", { fallback: null });
+export const queueItem = storage.defineItem<QueueItem[]>("local:queue", { fallback: [] });
+export const attentionItem = storage.defineItem<AttentionItem[]>("local:attention", { fallback: [] });
+/** Newest first, at most RECEIPTS_CAP. */
+export const receiptsItem = storage.defineItem<StoredReceipt[]>("local:receipts", { fallback: [] });
+export const lastSyncItem = storage.defineItem<number | null>("local:lastSync", { fallback: null });
+export const punchStateItem = storage.defineItem<PunchState>("local:punchState", { fallback: EMPTY_PUNCH_STATE });
+
+/** v1 had no workdays (reminders fired every day); v2 adds them, Mon–Fri. */
+export const prefsItem = storage.defineItem<Prefs>("local:prefs", {
+  fallback: DEFAULT_PREFS,
+  version: 2,
+  migrations: {
+    2: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, workdays: old.workdays ?? [1, 2, 3, 4, 5] }),
+  },
+});
+
+/** Adds receipts (newest first), replacing any earlier one for the same punch id. */
+export async function saveReceipts(items: StoredReceipt[]): Promise<void> {
+  if (items.length === 0) return;
+  const ids = new Set(items.map((r) => r.record.id));
+  const kept = (await receiptsItem.getValue()).filter((r) => !ids.has(r.record.id));
+  const merged = [...items, ...kept].sort((a, b) => b.record.effectiveTime - a.record.effectiveTime);
+  await receiptsItem.setValue(merged.slice(0, RECEIPTS_CAP));
+}
+
+/** Records a punch as the device's latest, unless a later one is already known. */
+export async function notePunch(punch: Punch, pending: boolean): Promise<void> {
+  const state = await punchStateItem.getValue();
+  if (state.punchId === punch.id) {
+    await punchStateItem.setValue({ ...state, pending });
+    return;
+  }
+  if (state.since !== null && state.since > punch.clientTime) return;
+  await punchStateItem.setValue({ kind: punch.kind, since: punch.clientTime, pending, punchId: punch.id });
+}
+
+const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const isBool = (v: unknown): v is boolean => typeof v === "boolean";
+
+/** Reads the IT policy; anything of the wrong type is ignored, and no managed storage means `{}`. */
+export async function readPolicy(): Promise<Policy> {
+  let raw: Record<string, unknown>;
+  try {
+    raw = ((await browser.storage.managed.get(null)) ?? {}) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const policy: Policy = {};
+  if (isString(raw.serverUrl) && isHttpUrl(raw.serverUrl)) policy.serverUrl = raw.serverUrl;
+  if (isBool(raw.lockServerUrl)) policy.lockServerUrl = raw.lockServerUrl;
+  if (isString(raw.organizationName)) policy.organizationName = raw.organizationName;
+  if (raw.locale === "en" || raw.locale === "zh_CN") policy.locale = raw.locale;
+  if (isBool(raw.remindersEnabled)) policy.remindersEnabled = raw.remindersEnabled;
+  return policy;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** The server to talk to: IT policy wins over what the employee typed. */
+export async function effectiveServerUrl(): Promise<{ url: string; locked: boolean }> {
+  const policy = await readPolicy();
+  if (policy.serverUrl) return { url: policy.serverUrl, locked: policy.lockServerUrl === true };
+  return { url: await serverUrlItem.getValue(), locked: false };
+}
