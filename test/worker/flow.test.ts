@@ -64,6 +64,9 @@ describe("from a fresh database to recorded punches", () => {
     expect(setCookie).toMatch(/SameSite=Strict/i);
     expect(setCookie).not.toMatch(/Secure/i); // localhost only
     admin = { ...admin, cookie: cookieFrom(verify.headers) };
+    // The console asks who is signed in after a reload (same-origin GET: no Origin header).
+    const me = await call("GET", "/api/console/session", { cookie: admin.cookie });
+    expect(me.json.employee).toMatchObject({ id: admin.id, role: "admin" });
     // The same login flow cannot be used twice.
     const replay = await call("POST", "/api/console/login/verify", { body: { flowId: options.json.flowId, response }, origin: CONSOLE_ORIGIN });
     expectError(replay, 401, "AUTHENTICATION_INVALID");
@@ -137,6 +140,7 @@ describe("from a fresh database to recorded punches", () => {
     const out = await call("POST", "/api/console/logout", { cookie: admin.cookie, origin: CONSOLE_ORIGIN });
     expect(out.status).toBe(204);
     expectError(await adminCall(admin, "GET", "/api/admin/employees"), 401, "UNAUTHENTICATED");
+    expectError(await call("GET", "/api/console/session", { cookie: admin.cookie }), 401, "UNAUTHENTICATED");
   });
 });
 

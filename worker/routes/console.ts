@@ -9,6 +9,7 @@ import {
   ConsoleLoginVerifyRequestSchema,
   ConsoleSessionResponseSchema,
   FlowOptionsResponseSchema,
+  ROLES,
 } from "../../shared/api";
 import { devices, employees, sessions, webauthnFlows } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -20,14 +21,15 @@ import { ENROLL_RATE_LIMIT, beginEnrollment, completeEnrollment } from "../servi
 import { enforceRateLimit } from "../services/rate-limit";
 import { toEmployee } from "../services/records";
 import { clientIp } from "../services/request";
-import { CONSOLE_SESSION_MS, SESSION_COOKIE, isSecureCookieOrigin, newSession } from "../services/sessions";
+import { CONSOLE_SESSION_MS, SESSION_COOKIE, isSecureCookieOrigin, newSession, requireConsole } from "../services/sessions";
 import { FLOW_TTL_MS, authenticationOptions, verifyAssertion } from "../services/webauthn";
 import { validate } from "../validation";
 import { getCookie } from "hono/cookie";
 
 /** Console passkeys belong to the console's hostname; requests must come from its origin. */
 const consoleOrigin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.header("Origin") !== c.env.CONSOLE_ORIGIN) {
+  // Reads carry no Origin on same-origin requests; every change must come from the console.
+  if (c.req.method !== "GET" && c.req.header("Origin") !== c.env.CONSOLE_ORIGIN) {
     throw new ApiError(403, "ORIGIN_NOT_ALLOWED", "Console sign-in is only possible from the console itself.");
   }
   await next();
@@ -167,6 +169,16 @@ export const consoleRoutes = new Hono<AppEnv>()
       ]);
       setSessionCookie(c, session.token);
       return c.json({ employee: toEmployee(row.employee) });
+    },
+  )
+  .get(
+    "/session",
+    describeRoute({ summary: "Who is signed in to the console", tags: ["console"], auth: "console", responses: { 200: ConsoleSessionResponseSchema }, errors: ["UNAUTHENTICATED"] }),
+    requireConsole(ROLES),
+    async (c) => {
+      const [employee] = await c.var.db.select().from(employees).where(eq(employees.id, c.var.principal.id)).limit(1);
+      if (!employee) throw new ApiError(401, "UNAUTHENTICATED", "Sign in to the console first.");
+      return c.json({ employee: toEmployee(employee) });
     },
   )
   .post(

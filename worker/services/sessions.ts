@@ -136,6 +136,7 @@ export function requireConsole(roles: readonly Role[] = ["admin", "manager", "au
       }
     }
     if (!principal) throw new ApiError(401, "UNAUTHENTICATED", "Sign in to the console first.");
+    // An API key acts for no employee, so it has no console identity.
     if (!roles.includes(principal.role)) throw new ApiError(403, "FORBIDDEN", "Your role does not allow this.");
     if (principal.role === "auditor" && !SAFE_METHODS.has(c.req.method)) {
       throw new ApiError(403, "FORBIDDEN", "Auditors can read but not change anything.");

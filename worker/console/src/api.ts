@@ -50,6 +50,7 @@ export const api = {
   loginVerify: (body: { flowId: string; response: AuthenticationResponseJSON }) =>
     request<{ employee: Employee }>("POST", "/api/console/login/verify", body),
   logout: () => request<void>("POST", "/api/console/logout"),
+  session: () => request<{ employee: Employee }>("GET", "/api/console/session"),
 
   employees: () => request<{ items: Employee[] }>("GET", "/api/admin/employees"),
   createEmployee: (body: { name: string; email: string; role: Role; timezone: string | null }) =>

@@ -7,7 +7,7 @@ import { translator, type Locale } from "./i18n";
 export type Session =
   | { status: "checking" }
   | { status: "signed-out"; notice?: string }
-  /** `employee` is null when the page was reloaded with a live cookie: the API has no "who am I" for the console yet. */
+  /** `employee` comes from GET /api/console/session (or the sign-in answer). */
   | { status: "signed-in"; employee: Employee | null };
 
 export function createAppState(locale: Locale) {
