@@ -1,58 +1,58 @@
-import { signal } from "@preact/signals";
-import { createContext } from "preact";
-import { useContext, useEffect } from "preact/hooks";
-import { checkHealth, type Health } from "../../utils/health";
-import { DEFAULT_SERVER_URL, serverUrlItem } from "../../utils/settings";
+import { useState } from "preact/hooks";
+import { browser } from "wxt/browser";
+import { AppStateContext, createAppState, useAppState, type AppState } from "../../components/AppState";
+import { EnrolForm } from "../../components/EnrolForm";
+import { History } from "../../components/History";
+import { PunchPanel } from "../../components/PunchPanel";
+import { AttentionList, QueueStatus } from "../../components/QueueStatus";
+import { t } from "../../utils/i18n";
 
-export function createAppState() {
-  return {
-    serverUrl: signal(DEFAULT_SERVER_URL),
-    health: signal<Health>({ state: "checking" }),
-  };
-}
-export type AppState = ReturnType<typeof createAppState>;
+export { AppStateContext, createAppState, type AppState };
 
-export const AppStateContext = createContext<AppState | null>(null);
-
-function useAppState() {
-  const state = useContext(AppStateContext);
-  if (!state) throw new Error("AppStateContext is missing");
-  return state;
-}
-
-async function refresh(state: AppState) {
-  state.serverUrl.value = await serverUrlItem.getValue();
-  state.health.value = { state: "checking" };
-  state.health.value = await checkHealth(state.serverUrl.value);
-}
-
-function HealthLine({ health }: { health: Health }) {
-  switch (health.state) {
-    case "checking":
-      return <p class="status">Checking the server…</p>;
-    case "up":
-      return <p class="status up">Server reachable (version {health.version})</p>;
-    case "down":
-      return <p class="status down">Server not reachable: {health.reason}</p>;
-  }
+function Header() {
+  const state = useAppState();
+  const org = state.policy.value.organizationName;
+  return (
+    <header class="bar">
+      <img src="/icon/32.png" alt="" width={20} height={20} />
+      <span class="brand">Clockwork</span>
+      {org && <span class="org muted">{org}</span>}
+      <button type="button" class="link" onClick={() => browser.runtime.openOptionsPage()}>
+        {t("openSettings")}
+      </button>
+    </header>
+  );
 }
 
 export function App() {
   const state = useAppState();
-  useEffect(() => {
-    void refresh(state);
-  }, [state]);
+  const [showHistory, setShowHistory] = useState(false);
+  if (!state.loaded.value) return null;
+  if (!state.enrolled.value) {
+    const { url, locked } = state.server.value;
+    return (
+      <>
+        <Header />
+        <main>
+          <h1>{t("enrolTitle")}</h1>
+          <p class="message info">{t("notEnrolled")}</p>
+          <EnrolForm compact lockedServerUrl={locked ? url : null} initialServerUrl={url} organizationName={undefined} onEnrolled={() => undefined} />
+        </main>
+      </>
+    );
+  }
   return (
-    <main>
-      <h1>Clockwork</h1>
-      <p class="server">
-        Server: <code>{state.serverUrl.value}</code>
-      </p>
-      <HealthLine health={state.health.value} />
-      <button type="button" onClick={() => void refresh(state)} disabled={state.health.value.state === "checking"}>
-        Check again
-      </button>
-      <p class="note">Enrolment and punching arrive in the next version.</p>
-    </main>
+    <>
+      <Header />
+      <main>
+        <PunchPanel />
+        <AttentionList />
+        <QueueStatus />
+        <button type="button" class="toggle" aria-expanded={showHistory} aria-controls="history" onClick={() => setShowHistory(!showHistory)}>
+          {showHistory ? t("hideHistory") : t("showHistory")}
+        </button>
+        <div id="history">{showHistory && <History />}</div>
+      </main>
+    </>
   );
 }

@@ -1,11 +1,15 @@
 import { render } from "preact";
-import { App, AppStateContext, createAppState } from "./App";
-import "./style.css";
+import { AppStateContext, createAppState, loadAppState } from "../../components/AppState";
+import { initI18n } from "../../utils/i18n";
+import { App } from "./App";
+import "../../components/style.css";
 
 const state = createAppState();
-render(
-  <AppStateContext.Provider value={state}>
-    <App />
-  </AppStateContext.Provider>,
-  document.getElementById("app")!,
+void Promise.all([initI18n(document), loadAppState(state)]).then(() =>
+  render(
+    <AppStateContext.Provider value={state}>
+      <App />
+    </AppStateContext.Provider>,
+    document.getElementById("app")!,
+  ),
 );

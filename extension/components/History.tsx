@@ -1,0 +1,118 @@
+import { useEffect, useState } from "preact/hooks";
+import type { PunchRecord } from "../../shared/api";
+import { createApi } from "../utils/api";
+import { t } from "../utils/i18n";
+import { liveToken, useAppState } from "./AppState";
+import { dayHeading, localDateOf, timeOf } from "./format";
+import { reasonText } from "./punch-ceremony";
+
+const DAYS = 14;
+
+interface Row {
+  id: string;
+  kind: "in" | "out";
+  time: number;
+  localDate: string;
+  status: PunchRecord["status"] | "waiting";
+  offline: boolean;
+  reasons: string[];
+}
+
+const fromRecord = (r: PunchRecord): Row => ({
+  id: r.id,
+  kind: r.kind,
+  time: r.effectiveTime,
+  localDate: r.localDate,
+  status: r.status,
+  offline: r.mode === "offline",
+  reasons: r.reasons,
+});
+
+/** The last 14 days from the server, or from the receipts on this device when it cannot be reached. */
+export function History() {
+  const state = useAppState();
+  const [server, setServer] = useState<PunchRecord[] | null>(null);
+  const [offline, setOffline] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const enrolment = state.enrolment.value!;
+
+  useEffect(() => {
+    const token = liveToken(state);
+    const now = Date.now();
+    if (!token) {
+      setOffline(true);
+      setLoading(false);
+      return;
+    }
+    createApi(enrolment.serverUrl)
+      .myPunches(token, localDateOf(now - (DAYS - 1) * 86_400_000), localDateOf(now))
+      .then((res) => setServer(res.items))
+      .catch(() => setOffline(true))
+      .finally(() => setLoading(false));
+  }, [enrolment.serverUrl, state.receipts.value.length]);
+
+  const since = Date.now() - DAYS * 86_400_000;
+  const records = server ?? state.receipts.value.map((r) => r.record).filter((r) => r.effectiveTime >= since);
+  const known = new Set(records.map((r) => r.id));
+  const rows: Row[] = [
+    ...state.queue.value
+      .filter((q) => !known.has(q.punch.id))
+      .map((q) => ({ id: q.punch.id, kind: q.punch.kind, time: q.punch.clientTime, localDate: localDateOf(q.punch.clientTime), status: "waiting" as const, offline: true, reasons: [] })),
+    ...records.map(fromRecord),
+  ].sort((a, b) => b.time - a.time);
+
+  const days = new Map<string, Row[]>();
+  for (const row of rows) days.set(row.localDate, [...(days.get(row.localDate) ?? []), row]);
+
+  function exportReceipts() {
+    const body = {
+      exportedAt: new Date().toISOString(),
+      employee: { id: enrolment.employeeId, name: enrolment.employeeName },
+      server: enrolment.serverUrl,
+      // Each receipt's signature verifies with GET /api/receipts/key.
+      receipts: state.receipts.value,
+    };
+    const url = URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: "application/json" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `clockwork-receipts-${localDateOf(Date.now())}.json`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  return (
+    <section class="history" aria-labelledby="history-title">
+      <div class="section-head">
+        <h2 id="history-title">{t("historyTitle")}</h2>
+        <button type="button" onClick={exportReceipts} disabled={state.receipts.value.length === 0}>
+          {t("exportReceipts")}
+        </button>
+      </div>
+      {offline && <p class="message info">{t("historyOffline")}</p>}
+      {loading ? (
+        <p class="muted">{t("historyLoading")}</p>
+      ) : rows.length === 0 ? (
+        <p class="muted">{t("historyEmpty")}</p>
+      ) : (
+        [...days].map(([day, list]) => (
+          <div class="day" key={day}>
+            <h3>{dayHeading(day)}</h3>
+            <ul>
+              {list.map((row) => (
+                <li key={row.id}>
+                  <span class="when">{timeOf(row.time)}</span>
+                  <span class="kind">{t(row.kind === "in" ? "kindIn" : "kindOut")}</span>
+                  <span class={`badge ${row.status}`}>{t(`status_${row.status}`)}</span>
+                  {row.offline && row.status !== "waiting" && <span class="muted small">{t("modeOffline")}</span>}
+                  {row.reasons.length > 0 && <span class="reasons">{row.reasons.map(reasonText).join("; ")}</span>}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
+import type { PunchRecord } from "../../shared/api";
+import { createApi } from "../utils/api";
+import { t } from "../utils/i18n";
+import { onMessage, sendMessage } from "../utils/messaging";
+import { nextKind } from "../utils/punch";
+import { liveToken, useAppState } from "./AppState";
+import { durationOf, localDateOf, timeOf } from "./format";
+import { runPunchCeremony, verdictOf, type Step, type Tone } from "./punch-ceremony";
+
+interface Nonce {
+  nonce: string;
+  expiresAt: number;
+}
+
+/** Worked minutes today from this device's receipts: paired in/out, an open "in" counts until now. */
+export function workedMinutesLocally(records: PunchRecord[], now: number): number {
+  const today = localDateOf(now);
+  const punches = records.filter((r) => r.status !== "rejected" && localDateOf(r.effectiveTime) === today).sort((a, b) => a.effectiveTime - b.effectiveTime);
+  let total = 0;
+  let openedAt: number | null = null;
+  for (const p of punches) {
+    if (p.kind === "in") openedAt ??= p.effectiveTime;
+    else if (openedAt !== null) {
+      total += p.effectiveTime - openedAt;
+      openedAt = null;
+    }
+  }
+  if (openedAt !== null) total += now - openedAt;
+  return total / 60_000;
+}
+
+/** The popup's main part: who, in or out, worked today, the one button and its verdict. */
+export function PunchPanel() {
+  const state = useAppState();
+  const enrolment = state.enrolment.value!;
+  const api = createApi(enrolment.serverUrl);
+  const nonce = useRef<Nonce | null>(null);
+  const [serverMinutes, setServerMinutes] = useState<number | null>(null);
+  const [busy, setBusy] = useState<Step | null>(null);
+  const [verdict, setVerdict] = useState<{ tone: Tone; text: string } | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const button = useRef<HTMLButtonElement>(null);
+
+  const punchState = state.punchState.value;
+  const kind = nextKind(punchState);
+  const waiting = state.queue.value.length;
+
+  async function prefetch(): Promise<boolean> {
+    try {
+      const fresh = await api.nonce();
+      nonce.current = { nonce: fresh.nonce, expiresAt: fresh.expiresAt };
+      return true;
+    } catch {
+      nonce.current = null;
+      return false;
+    }
+  }
+
+  async function refreshToday() {
+    const token = liveToken(state);
+    if (!token) return setServerMinutes(null);
+    try {
+      setServerMinutes((await api.me(token)).today.workedMinutes);
+    } catch {
+      setServerMinutes(null);
+    }
+  }
+
+  useEffect(() => {
+    // Prefetched now, so the click path is a single request; a failure means we punch offline.
+    void prefetch().then((ok) => {
+      if (ok && state.queue.value.length > 0) sendMessage("syncNow").catch(() => undefined);
+    });
+    void refreshToday();
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    const off = onMessage("punchFromWindow", ({ data }) => {
+      setVerdict({ tone: data.outcome === "recorded" ? "success" : data.outcome === "queued" ? "info" : "error", text: data.message });
+    });
+    return () => {
+      clearInterval(tick);
+      off();
+    };
+  }, [enrolment.serverUrl]);
+
+  // While punches wait, try the server every few seconds: the first answer sends them at once.
+  useEffect(() => {
+    if (waiting === 0) return;
+    const retry = setInterval(async () => {
+      if (await prefetch()) sendMessage("syncNow").catch(() => undefined);
+    }, 5_000);
+    const online = () => sendMessage("syncNow").catch(() => undefined);
+    addEventListener("online", online);
+    return () => {
+      clearInterval(retry);
+      removeEventListener("online", online);
+    };
+  }, [waiting > 0]);
+
+  async function punch() {
+    if (busy) return;
+    setVerdict(null);
+    const current = nonce.current && nonce.current.expiresAt > Date.now() + 5_000 ? nonce.current.nonce : null;
+    try {
+      const outcome = await runPunchCeremony({ enrolment, kind, nonce: current, inPopup: true, onStep: setBusy });
+      if (outcome.outcome === "needsWindow") {
+        const url = browser.runtime.getURL(`/passkey.html?kind=${kind}${current ? `&nonce=${encodeURIComponent(current)}` : ""}` as "/passkey.html");
+        await browser.windows.create({ url, type: "popup", width: 440, height: 420, focused: true });
+      }
+      setVerdict(verdictOf(outcome));
+      if (outcome.outcome === "recorded") {
+        void refreshToday();
+        void prefetch();
+      }
+    } catch (err) {
+      setVerdict({ tone: "error", text: t("errGeneric", err instanceof Error ? err.message : String(err)) });
+    } finally {
+      setBusy(null);
+      setNow(Date.now());
+      button.current?.focus();
+    }
+  }
+
+  const minutes = serverMinutes ?? workedMinutesLocally(state.receipts.value.map((r) => r.record), now);
+  const since = punchState.since;
+  const stateText = punchState.kind === "in" && since ? t("stateIn", timeOf(since)) : punchState.kind === "out" && since ? t("stateOutSince", timeOf(since)) : t("stateOut");
+  const stepText = busy === "locating" ? t("stepLocating") : busy === "signing" ? t("stepSigning") : busy === "sending" ? t("stepSending") : null;
+
+  return (
+    <section class="punch" aria-labelledby="employee-name">
+      <h1 id="employee-name">{enrolment.employeeName}</h1>
+      <p class={`state ${punchState.kind ?? "out"}`} data-testid="punch-state">
+        <span class="dot" aria-hidden="true" />
+        {stateText}
+        {punchState.pending && <span class="badge waiting">{t("status_waiting")}</span>}
+      </p>
+      <p class="muted" data-testid="worked-today">
+        {t("workedToday", durationOf(minutes))}
+      </p>
+      <button
+        ref={button}
+        type="button"
+        class={`punch-button ${kind}`}
+        autoFocus
+        aria-disabled={busy ? "true" : undefined}
+        aria-describedby="punch-status"
+        onClick={punch}
+      >
+        {t(kind === "in" ? "clockIn" : "clockOut")}
+      </button>
+      <div id="punch-status" role="status" aria-live="polite" data-testid="verdict">
+        {stepText ? <p class="message info">{stepText}</p> : verdict && <p class={`message ${verdict.tone}`}>{verdict.text}</p>}
+      </div>
+    </section>
+  );
+}
