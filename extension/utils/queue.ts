@@ -111,7 +111,8 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
   const sentPunches: SignedPunch["punch"][] = [];
   await mutate(async () => {
     const queue = await queueItem.getValue();
-    const attention = await attentionItem.getValue();
+    // Copies: storage (and its fallback) may hand out the stored array itself.
+    let attention = [...(await attentionItem.getValue())];
     const kept: QueueItem[] = [];
     for (const item of queue) {
       const outcome = outcomes.get(item.punch.id);
@@ -123,9 +124,8 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
         const attempts = item.attempts + 1;
         kept.push({ ...item, attempts, nextAttemptAt: now + backoffDelay(attempts, deps.random), lastError: outcome.error });
       } else {
-        const rest = attention.filter((a) => a.punch.id !== item.punch.id);
-        attention.length = 0;
-        attention.push(...rest, {
+        attention = attention.filter((a) => a.punch.id !== item.punch.id);
+        attention.push({
           punch: item.punch,
           assertion: item.assertion,
           status: outcome.status,
