@@ -1,0 +1,84 @@
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  attentionItem,
+  effectiveServerUrl,
+  enrolmentItem,
+  lastSyncItem,
+  prefsItem,
+  punchStateItem,
+  queueItem,
+  RECEIPTS_CAP,
+  readPolicy,
+  receiptsItem,
+  saveReceipts,
+  serverUrlItem,
+  sessionItem,
+} from "../../extension/utils/storage";
+import { T0, receiptOf, recordOf, signed } from "./fakes";
+
+beforeEach(() => fakeBrowser.reset());
+
+describe("storage items", () => {
+  it("a fresh install: not enrolled, nothing queued, reminders on 09:00–18:00 Mon–Fri", async () => {
+    expect(await enrolmentItem.getValue()).toBeNull();
+    expect(await sessionItem.getValue()).toBeNull();
+    expect(await queueItem.getValue()).toEqual([]);
+    expect(await attentionItem.getValue()).toEqual([]);
+    expect(await receiptsItem.getValue()).toEqual([]);
+    expect(await lastSyncItem.getValue()).toBeNull();
+    expect(await punchStateItem.getValue()).toMatchObject({ kind: null, since: null, pending: false });
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5] });
+    expect(await serverUrlItem.getValue()).toBe("http://localhost:8787");
+  });
+
+  it("prefs saved by v1 (no workdays) migrate to v2 keeping the employee's times, Mon–Fri", async () => {
+    await fakeBrowser.storage.local.set({ prefs: { remindersEnabled: false, startTime: "08:30", endTime: "17:00" } });
+    await prefsItem.migrate();
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: false, startTime: "08:30", endTime: "17:00", workdays: [1, 2, 3, 4, 5] });
+    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 2 });
+  });
+
+  it("receipts are kept newest first, one per punch, at most 1000", async () => {
+    const make = (i: number) => {
+      const { punch } = signed(T0 + i * 1000);
+      return { record: recordOf(punch, T0), receipt: receiptOf(punch), savedAt: T0 };
+    };
+    const first = Array.from({ length: 600 }, (_, i) => make(i));
+    await saveReceipts(first);
+    await saveReceipts(Array.from({ length: 600 }, (_, i) => make(600 + i)));
+    await saveReceipts([first[599]!]); // the same punch again (a resend's 200)
+    const stored = await receiptsItem.getValue();
+    expect(stored).toHaveLength(RECEIPTS_CAP);
+    expect(new Set(stored.map((r) => r.record.id)).size).toBe(RECEIPTS_CAP);
+    expect(stored[0]!.record.clientTime).toBe(T0 + 1199 * 1000);
+    expect(stored.at(-1)!.record.clientTime).toBe(T0 + 200 * 1000);
+  });
+});
+
+describe("IT policy", () => {
+  it("no policy: the employee's server URL, not locked", async () => {
+    await serverUrlItem.setValue("https://mine.example.com");
+    expect(await readPolicy()).toEqual({});
+    expect(await effectiveServerUrl()).toEqual({ url: "https://mine.example.com", locked: false });
+  });
+
+  it("a policy server URL wins, and locks when IT says so", async () => {
+    await serverUrlItem.setValue("https://mine.example.com");
+    await fakeBrowser.storage.managed.set({ serverUrl: "https://clock.corp.example", lockServerUrl: true, organizationName: "Corp", locale: "zh_CN", remindersEnabled: false });
+    expect(await readPolicy()).toEqual({ serverUrl: "https://clock.corp.example", lockServerUrl: true, organizationName: "Corp", locale: "zh_CN", remindersEnabled: false });
+    expect(await effectiveServerUrl()).toEqual({ url: "https://clock.corp.example", locked: true });
+  });
+
+  it("values of the wrong type are ignored", async () => {
+    await serverUrlItem.setValue("https://mine.example.com");
+    await fakeBrowser.storage.managed.set({ serverUrl: 42, lockServerUrl: "yes", organizationName: "", locale: "fr", remindersEnabled: 1 });
+    expect(await readPolicy()).toEqual({});
+    expect(await effectiveServerUrl()).toEqual({ url: "https://mine.example.com", locked: false });
+  });
+
+  it("a browser without managed storage means no policy", async () => {
+    vi.spyOn(fakeBrowser.storage.managed, "get").mockRejectedValueOnce(new Error("Managed storage manifest not found"));
+    expect(await readPolicy()).toEqual({});
+  });
+});
