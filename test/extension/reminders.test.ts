@@ -22,7 +22,7 @@ describe("nextReminder", () => {
     ["Shanghai clocked in: 18:00 +08", "Asia/Shanghai", "2025-03-10T02:00:00Z", DEFAULT_PREFS, IN, "2025-03-10T10:00:00Z", "end"],
     ["Shanghai custom times and a Saturday workday", "Asia/Shanghai", "2025-03-07T12:00:00Z", { ...DEFAULT_PREFS, startTime: "08:30", workdays: [6] }, OUT, "2025-03-08T00:30:00Z", "start"],
   ] as const)("%s", (_name, zone, now, prefs, state, at, kind) => {
-    expect(nextReminder(utc(now), zone, prefs, state)).toEqual({ at: utc(at), kind });
+    expect(nextReminder(utc(now), zone, prefs as Prefs, state)).toEqual({ at: utc(at), kind });
   });
 
   it("nothing when reminders are off or no day is a workday", () => {
