@@ -6,6 +6,7 @@ import {
   lastSyncItem,
   notePunch,
   queueItem,
+  revertPunch,
   saveReceipts,
   sessionItem,
   type AttentionItem,
@@ -109,6 +110,7 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
   const now = deps.now();
   const receipts: StoredReceipt[] = [];
   const sentPunches: SignedPunch["punch"][] = [];
+  const refusedIds: string[] = [];
   await mutate(async () => {
     const queue = await queueItem.getValue();
     // Copies: storage (and its fallback) may hand out the stored array itself.
@@ -124,6 +126,7 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
         const attempts = item.attempts + 1;
         kept.push({ ...item, attempts, nextAttemptAt: now + backoffDelay(attempts, deps.random), lastError: outcome.error });
       } else {
+        refusedIds.push(item.punch.id);
         attention = attention.filter((a) => a.punch.id !== item.punch.id);
         attention.push({
           punch: item.punch,
@@ -142,6 +145,7 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
     await queueItem.setValue(kept);
   });
   for (const punch of sentPunches.sort((a, b) => a.clientTime - b.clientTime)) await notePunch(punch, false);
+  for (const id of refusedIds) await revertPunch(id);
   if (receipts.length > 0) await lastSyncItem.setValue(now);
 }
 

@@ -55,6 +55,8 @@ export interface PunchState {
   pending: boolean;
   /** Which punch this state comes from, so a later send can clear `pending`. */
   punchId?: string | null;
+  /** The state before that punch, restored if the server refuses it. */
+  previous?: { kind: "in" | "out" | null; since: number | null } | null;
 }
 
 export interface Prefs {
@@ -79,7 +81,7 @@ export const RECEIPTS_CAP = 1000;
 
 export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5] };
 
-export const EMPTY_PUNCH_STATE: PunchState = { kind: null, since: null, pending: false, punchId: null };
+export const EMPTY_PUNCH_STATE: PunchState = { kind: null, since: null, pending: false, punchId: null, previous: null };
 
 export const enrolmentItem = storage.defineItem<Enrolment | null>("local:enrolment", { fallback: null });
 export const sessionItem = storage.defineItem<Session | null>("local:session", { fallback: null });
@@ -116,7 +118,21 @@ export async function notePunch(punch: Punch, pending: boolean): Promise<void> {
     return;
   }
   if (state.since !== null && state.since > punch.clientTime) return;
-  await punchStateItem.setValue({ kind: punch.kind, since: punch.clientTime, pending, punchId: punch.id });
+  await punchStateItem.setValue({
+    kind: punch.kind,
+    since: punch.clientTime,
+    pending,
+    punchId: punch.id,
+    previous: { kind: state.kind, since: state.since },
+  });
+}
+
+/** A queued punch the server refused no longer counts: the device is back where it was before it. */
+export async function revertPunch(punchId: string): Promise<void> {
+  const state = await punchStateItem.getValue();
+  if (state.punchId !== punchId) return;
+  const previous = state.previous ?? { kind: null, since: null };
+  await punchStateItem.setValue({ kind: previous.kind, since: previous.since, pending: false, punchId: null, previous: null });
 }
 
 const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;

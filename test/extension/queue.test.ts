@@ -139,6 +139,23 @@ describe("drainQueue", () => {
     expect(server.recorded.has(a!.punch.id) && server.recorded.has(c!.punch.id)).toBe(true);
   });
 
+  it("a queued clock-out the server refuses no longer shows as clocked out: the employee is back to 'in'", async () => {
+    const server = new FakeServer();
+    const punchIn = signed(T0, "in");
+    const punchOut = signed(T0 + 3_600_000, "out");
+    await punchStateItem.setValue({ kind: "in", since: T0, pending: false, punchId: punchIn.punch.id });
+    // The clock-out was queued offline, as submitPunch does.
+    const { submitPunch } = await import("../../extension/utils/punch");
+    await submitPunch({ api: { punch: () => Promise.reject(new NetworkError("offline")) }, now: () => T0 + 3_600_000 }, punchOut);
+    expect(await punchStateItem.getValue()).toMatchObject({ kind: "out", pending: true });
+
+    server.refuse.set(punchOut.punch.id, { status: 422, code: "CLOCK_OUT_OF_RANGE", message: "too old" });
+    await drainQueue(deps(server, { now: T0 + 3_600_000 }));
+
+    expect(await punchStateItem.getValue()).toMatchObject({ kind: "in", since: T0, pending: false });
+    expect(await attentionItem.getValue()).toHaveLength(1);
+  });
+
   it.each([
     [429, "RATE_LIMITED"],
     [503, "UNAVAILABLE"],
