@@ -5,12 +5,10 @@ import {
 } from "@simplewebauthn/browser";
 import { createApi, type Api } from "./api";
 import {
-  attentionItem,
   EMPTY_PUNCH_STATE,
   enrolmentItem,
   lastSyncItem,
   punchStateItem,
-  queueItem,
   receiptsItem,
   serverUrlItem,
   sessionItem,
@@ -32,7 +30,8 @@ export function isPasskeyCancel(err: unknown): boolean {
 /**
  * Enrols this browser for the employee whose code was given: creates a passkey bound to the
  * extension origin and stores who we are. A different employee than before starts with an
- * empty queue, attention list, history and punch state.
+ * empty history and punch state, but punches still waiting (or needing attention) are kept:
+ * each is signed by its own employee's passkey and is still sent, never dropped.
  */
 export async function enrol(opts: {
   serverUrl: string;
@@ -79,8 +78,6 @@ export async function enrol(opts: {
   };
   const previous = await enrolmentItem.getValue();
   if (!previous || previous.employeeId !== enrolment.employeeId) {
-    await queueItem.setValue([]);
-    await attentionItem.setValue([]);
     await receiptsItem.setValue([]);
     await lastSyncItem.setValue(null);
     await punchStateItem.setValue(EMPTY_PUNCH_STATE);

@@ -70,7 +70,7 @@ describe("enrol", () => {
     expect(await serverUrlItem.getValue()).toBe("https://clock.example.com");
   });
 
-  it("a new employee on this browser starts with an empty queue, attention list and state", async () => {
+  it("a new employee on this browser starts with an empty history and state, and the last employee's waiting punches are still kept", async () => {
     await enrolmentItem.setValue(ENROLMENT); // emp_1
     const old = signed(T0);
     await queueItem.setValue([{ ...old, queuedAt: T0, attempts: 0, nextAttemptAt: T0, lastError: null }]);
@@ -79,8 +79,8 @@ describe("enrol", () => {
 
     await enrol({ serverUrl: "https://clock.example.com", code: "C", deviceLabel: "L", ...fakeApi(), register: async () => registration, now: () => T0 });
 
-    expect(await queueItem.getValue()).toEqual([]);
-    expect(await attentionItem.getValue()).toEqual([]);
+    expect(await queueItem.getValue()).toHaveLength(1);
+    expect(await attentionItem.getValue()).toHaveLength(1);
     expect(await punchStateItem.getValue()).toMatchObject({ kind: null, since: null, pending: false });
   });
 
