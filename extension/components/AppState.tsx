@@ -1,15 +1,14 @@
 import { computed, signal } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { quickPolicy, serverUnder } from "../utils/i18n";
 import {
   attentionItem,
-  effectiveServerUrl,
   EMPTY_PUNCH_STATE,
   enrolmentItem,
   lastSyncItem,
   punchStateItem,
   queueItem,
-  readPolicy,
   receiptsItem,
   sessionItem,
   type AttentionItem,
@@ -40,8 +39,8 @@ export function createAppState() {
 export type AppState = ReturnType<typeof createAppState>;
 
 /** Reads every item once, then follows changes made by the background or another page. */
-export async function loadAppState(state: AppState): Promise<void> {
-  const [enrolment, session, punchState, queue, attention, receipts, lastSync, policy, server] = await Promise.all([
+export async function loadAppState(state: AppState, policy: Policy): Promise<void> {
+  const [enrolment, session, punchState, queue, attention, receipts, lastSync, server] = await Promise.all([
     enrolmentItem.getValue(),
     sessionItem.getValue(),
     punchStateItem.getValue(),
@@ -49,8 +48,7 @@ export async function loadAppState(state: AppState): Promise<void> {
     attentionItem.getValue(),
     receiptsItem.getValue(),
     lastSyncItem.getValue(),
-    readPolicy(),
-    effectiveServerUrl(),
+    serverUnder(policy),
   ]);
   state.enrolment.value = enrolment;
   state.session.value = session;
@@ -69,6 +67,15 @@ export async function loadAppState(state: AppState): Promise<void> {
   attentionItem.watch((v) => (state.attention.value = v ?? []));
   receiptsItem.watch((v) => (state.receipts.value = v ?? []));
   lastSyncItem.watch((v) => (state.lastSync.value = v));
+}
+
+/** The policy for a page about to render, and the state updated if the live policy differs. */
+export function pagePolicy(state: AppState): Promise<Policy> {
+  return quickPolicy((live) => {
+    if (JSON.stringify(live) === JSON.stringify(state.policy.value)) return;
+    state.policy.value = live;
+    void serverUnder(live).then((server) => (state.server.value = server));
+  });
 }
 
 export const AppStateContext = createContext<AppState | null>(null);

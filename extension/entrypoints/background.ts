@@ -2,7 +2,7 @@ import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
 import { createApi } from "../utils/api";
 import { badgeFor } from "../utils/badge";
-import { initI18n, t, type MessageKey } from "../utils/i18n";
+import { initI18n, quickPolicy, t, type MessageKey } from "../utils/i18n";
 import { onMessage, type SyncResult } from "../utils/messaging";
 import { drainQueue, retryAllNow } from "../utils/queue";
 import { nextReminder, shouldNotify, type ReminderKind } from "../utils/reminders";
@@ -89,7 +89,7 @@ export default defineBackground(() => {
   async function remind(kind: ReminderKind) {
     const [state, prefs] = await Promise.all([punchStateItem.getValue(), prefsItem.getValue()]);
     if (shouldNotify(kind, state)) {
-      await initI18n();
+      await loadLanguage();
       await browser.notifications.create(`clockwork-${kind}`, {
         type: "basic",
         iconUrl: browser.runtime.getURL("/icon/128.png"),
@@ -101,9 +101,12 @@ export default defineBackground(() => {
     await scheduleReminder();
   }
 
+  // Chrome's policy service may take seconds after a browser start: use the cached policy meanwhile.
+  const loadLanguage = () => quickPolicy().then((policy) => initI18n(undefined, policy));
+
   const log = (what: string) => (err: unknown) => console.warn(`Clockwork background: ${what} failed`, err);
   const refreshAll = () => {
-    void initI18n().then(updateBadge).catch(log("badge"));
+    void loadLanguage().then(updateBadge).catch(log("badge"));
     void drain().catch(log("drain"));
     void scheduleReminder().catch(log("reminders"));
   };
@@ -145,5 +148,5 @@ export default defineBackground(() => {
 
   // A service worker restarted by an alarm or a message: the badge is already right, but the
   // language of its title and the next alarms are re-derived cheaply.
-  void initI18n().then(updateBadge).catch(log("badge"));
+  void loadLanguage().then(updateBadge).catch(log("badge"));
 });

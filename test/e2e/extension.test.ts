@@ -1,0 +1,356 @@
+/**
+ * The extension as an employee uses it, end to end: the built extension in Debian's Chromium
+ * (playwright-core), passkeys from Chromium's virtual authenticator (CDP), a geolocation
+ * override, and the real Worker under `wrangler dev` with its own local D1, set up through
+ * the public API. Run `npm run build:extension` first (npm test does).
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type BrowserContext, type CDPSession, type Page, type Worker, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Admin, Api, setUpFirstAdmin } from "../support/api-client";
+import { DevServer, ROOT, buildWorker, freePort, wranglerRun } from "../support/wrangler";
+
+const EXTENSION_ID = "bijgbcejjbekagfimlaolacafidilfig";
+const EXT_DIR = join(ROOT, "extension/.output/chrome-mv3");
+const SHOTS = join(ROOT, "test-results/e2e");
+const DOCS_SHOTS = join(ROOT, "docs/screenshots");
+const POPUP_WIDTH = 368;
+
+let tmp: string;
+let server: DevServer | undefined;
+let api: Api;
+let admin: Admin;
+let consoleOrigin: string;
+let employeeId: string;
+let code: string;
+let context: BrowserContext | undefined;
+let page: Page;
+let cdp: CDPSession;
+const measurements: string[] = [];
+
+const asAdmin = () => ({ cookie: admin.cookie, origin: consoleOrigin });
+const extUrl = (path: string) => `chrome-extension://${EXTENSION_ID}/${path}`;
+
+async function serverPunches(): Promise<any[]> {
+  const res = await api.expect(200, "GET", `/api/admin/punches?employeeId=${employeeId}&limit=500`, asAdmin());
+  const items = [...res.json.items];
+  let cursor = res.json.nextCursor;
+  while (cursor) {
+    const next = await api.expect(200, "GET", `/api/admin/punches?employeeId=${employeeId}&limit=500&cursor=${cursor}`, asAdmin());
+    items.push(...next.json.items);
+    cursor = next.json.nextCursor;
+  }
+  // Oldest first.
+  return items.sort((a, b) => a.clientTime - b.clientTime);
+}
+
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last}` : ""}`);
+}
+
+/** The extension's service worker (it may have been restarted since we last asked). */
+async function serviceWorker(): Promise<Worker> {
+  const live = context!.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${EXTENSION_ID}/`));
+  return live ?? (await context!.waitForEvent("serviceworker", { timeout: 30_000 }));
+}
+
+async function badgeText(): Promise<string> {
+  const sw = await serviceWorker();
+  return sw.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
+}
+
+async function shot(name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `extension-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  mkdirSync(DOCS_SHOTS, { recursive: true });
+  copyFileSync(file, join(DOCS_SHOTS, `extension-${name}.png`));
+}
+
+/** The popup as its own tab, at a popup's width (the virtual authenticator belongs to this tab). */
+async function openPopup() {
+  await page.setViewportSize({ width: POPUP_WIDTH, height: 600 });
+  await page.goto(extUrl("popup.html"));
+}
+
+const punchButton = () => page.getByRole("button", { name: /^Clock (in|out)$/ });
+const verdict = () => page.getByTestId("verdict");
+
+beforeAll(async () => {
+  if (!existsSync(join(EXT_DIR, "manifest.json"))) throw new Error(`no built extension in ${EXT_DIR}: run npm run build:extension first`);
+  tmp = mkdtempSync(join(tmpdir(), "clockwork-ext-e2e-"));
+  const log = join(tmp, "wrangler.log");
+
+  // A bundle made once: people editing worker/ meanwhile cannot reload the Worker mid-test.
+  mkdirSync(join(ROOT, "worker/console/dist"), { recursive: true });
+  const bundle = await buildWorker("wrangler.toml", join(tmp, "build"), log);
+  const assets = join(tmp, "assets");
+  mkdirSync(assets);
+  const state = join(tmp, "state");
+  await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, "--config", "wrangler.toml"], log);
+  const setupToken = randomBytes(16).toString("base64url");
+  const envFile = join(tmp, "worker.env");
+  writeFileSync(
+    envFile,
+    [
+      `SETUP_TOKEN=${setupToken}`,
+      `NONCE_SECRET=${randomBytes(32).toString("base64url")}`,
+      `RECEIPT_KEY='${JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }))}'`,
+      "IP_GEO_SOURCE=none",
+    ].join("\n") + "\n",
+    { mode: 0o600 },
+  );
+  const port = await freePort();
+  consoleOrigin = `http://localhost:${port}`;
+  server = await DevServer.start({
+    config: "wrangler.toml",
+    bundle,
+    assets,
+    port,
+    persistTo: state,
+    envFile,
+    vars: { CONSOLE_ORIGIN: consoleOrigin },
+    logFile: log,
+    healthPath: "/api/health",
+  });
+  api = new Api(server.url);
+  admin = await setUpFirstAdmin(api, setupToken, consoleOrigin);
+  const created = await api.expect(201, "POST", "/api/admin/employees", {
+    ...asAdmin(),
+    body: { name: "Mei Lin", email: "mei@example.com", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+  });
+  employeeId = created.json.id;
+  code = (await api.expect(201, "POST", `/api/admin/employees/${employeeId}/enrollment-codes`, { ...asAdmin(), body: { purpose: "extension" } })).json.code;
+
+  context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+    executablePath: "/usr/bin/chromium",
+    headless: false,
+    args: [
+      "--headless=new",
+      `--disable-extensions-except=${EXT_DIR}`,
+      `--load-extension=${EXT_DIR}`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--lang=en-US",
+    ],
+    locale: "en-US",
+  });
+  await context.setGeolocation({ latitude: 52.52, longitude: 13.405, accuracy: 25 });
+  page = await context.newPage();
+  cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+}, 300_000);
+
+afterAll(async () => {
+  if (measurements.length) console.log(`\nExtension measurements (printed, not asserted):\n  ${measurements.join("\n  ")}\n`);
+  await context?.close().catch(() => undefined);
+  await server?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe("the extension, end to end", () => {
+  it("loads with the pinned ID and opens its options page on install", async () => {
+    const sw = await serviceWorker();
+    expect(new URL(sw.url()).host).toBe(EXTENSION_ID);
+    await waitUntil("the options tab opened on install", async () => context!.pages().some((p) => p.url() === extUrl("options.html")), 15_000);
+    expect(await badgeText()).toBe("");
+  });
+
+  it("enrols through the options page with the server URL and a code", async () => {
+    await openPopup();
+    await expect.poll(() => page.getByRole("button", { name: "Enrol" }).isVisible()).toBe(true);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    await shot("not-enrolled");
+
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.goto(extUrl("options.html"));
+    await page.getByLabel("Server URL").fill(server!.url);
+    await page.getByLabel("Enrolment code").fill(code);
+    // Consent is explicit: without the tick, nothing is sent.
+    await page.getByRole("button", { name: "Enrol" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("agree");
+    await page.getByRole("checkbox", { name: /I understand and agree/ }).check();
+    await page.getByRole("button", { name: "Enrol" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Enrolled as Mei Lin" }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await shot("options-enrolled");
+    const devices = await api.expect(200, "GET", `/api/admin/employees/${employeeId}/devices`, asAdmin());
+    expect(devices.json.items).toHaveLength(1);
+  });
+
+  it("clocks in with one click and shows the verdict; the server holds the punch", async () => {
+    await openPopup();
+    const button = page.getByRole("button", { name: "Clock in", exact: true });
+    await expect.poll(() => button.isVisible()).toBe(true);
+    // Autofocused: Enter (after Alt+Shift+K opens the popup) punches.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Clock in");
+    await expect.poll(() => badgeText()).toBe("OUT");
+    await shot("out");
+    // Give the nonce prefetch a moment, as a person would take to move the pointer.
+    await page.waitForTimeout(500);
+
+    const started = performance.now();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => verdict().textContent(), { timeout: 30_000 }).toMatch(/Accepted|flagged/);
+    const clickToVerdict = performance.now() - started;
+    measurements.push(`click → verdict (online punch; includes the virtual authenticator, ~instant): ${clickToVerdict.toFixed(0)} ms (target < 300 ms)`);
+
+    await expect.poll(() => page.getByTestId("punch-state").textContent()).toMatch(/^In since \d\d:\d\d/);
+    expect(await page.getByRole("button", { name: "Clock out", exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => badgeText()).toBe("IN");
+    await shot("in");
+    const punches = await serverPunches();
+    expect(punches).toHaveLength(1);
+    expect(punches[0]).toMatchObject({ kind: "in", mode: "online", geo: { lat: expect.any(Number), lon: expect.any(Number) } });
+  });
+
+  it("keeps a punch made offline, shows it waiting with the badge at 1, and delivers it once online", async () => {
+    await context!.setOffline(true);
+    // The popup is opened afresh while offline (it lives only while open): no nonce this time.
+    await openPopup();
+    await page.getByRole("button", { name: "Clock out", exact: true }).click();
+    await expect.poll(() => verdict().textContent(), { timeout: 30_000 }).toContain("No connection");
+    await expect.poll(() => page.getByTestId("queue-count").textContent()).toBe("Waiting to be sent: 1");
+    await expect.poll(() => badgeText(), { timeout: 10_000 }).toBe("1");
+    await shot("waiting-offline");
+
+    await context!.setOffline(false);
+    const punches = await waitUntil("two punches on the server", async () => {
+      const list = await serverPunches();
+      return list.length >= 2 ? list : undefined;
+    }, 30_000, 500);
+    expect(punches).toHaveLength(2);
+    expect(punches[1]).toMatchObject({ kind: "out", mode: "offline" });
+    await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 15_000 }).toBe("All punches sent.");
+    await expect.poll(() => badgeText(), { timeout: 10_000 }).toBe("OUT");
+    // Exactly once, even after more retries.
+    await page.waitForTimeout(2_000);
+    expect(await serverPunches()).toHaveLength(2);
+  });
+
+  it("records a punch with the denial when geolocation is refused", async () => {
+    await context!.clearPermissions();
+    // An extension with the `geolocation` permission is never prompted, so deny it explicitly too.
+    await cdp.send("Browser.setPermission", { permission: { name: "geolocation" }, setting: "denied", origin: `chrome-extension://${EXTENSION_ID}` }).catch(() => undefined);
+    await openPopup();
+    await page.getByRole("button", { name: "Clock in", exact: true }).click();
+    await expect.poll(() => verdict().textContent(), { timeout: 30_000 }).toMatch(/Clocked in/);
+    const punches = await serverPunches();
+    expect(punches).toHaveLength(3);
+    expect(punches[2]).toMatchObject({ kind: "in", geo: { error: "denied" } });
+    await cdp.send("Browser.setPermission", { permission: { name: "geolocation" }, setting: "granted", origin: `chrome-extension://${EXTENSION_ID}` }).catch(() => undefined);
+  });
+
+  it("shows the last 14 days and exports the receipts as a JSON file", async () => {
+    await openPopup();
+    await page.getByRole("button", { name: "History" }).click();
+    await expect.poll(() => page.locator(".history li").count(), { timeout: 15_000 }).toBe(3);
+    await shot("history");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export receipts (JSON)" }).click()]);
+    const file = join(tmp, "receipts.json");
+    await download.saveAs(file);
+    const exported = JSON.parse(readFileSync(file, "utf8"));
+    expect(exported.receipts).toHaveLength(3);
+    expect(exported.receipts[0].receipt).toMatchObject({ payload: expect.any(String), signature: expect.any(String) });
+  });
+
+  it("drains 500 punches queued offline (measured)", async () => {
+    const N = 500;
+    await context!.setOffline(true);
+    await openPopup();
+    await expect.poll(() => punchButton().isVisible()).toBe(true);
+    const t0 = performance.now();
+    // 500 real clicks through the same path an employee takes: location, passkey, failed POST, queue.
+    await page.evaluate(async (n) => {
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (let i = 0; i < n; i++) {
+        const button = document.querySelector<HTMLButtonElement>(".punch-button")!;
+        button.click();
+        await wait(5);
+        while (document.querySelector(".punch-button")?.getAttribute("aria-disabled") === "true") await wait(5);
+      }
+    }, N).catch(async (err) => {
+      await context!.setOffline(false);
+      throw err;
+    });
+    await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 60_000 }).toBe(`Waiting to be sent: ${N}`);
+    const signSeconds = (performance.now() - t0) / 1000;
+
+    await context!.setOffline(false);
+    const t1 = performance.now();
+    await page.getByRole("button", { name: "Send now" }).click();
+    await waitUntil(`${N + 3} punches on the server`, async () => (await serverPunches()).length >= N + 3, 120_000, 250);
+    const drainSeconds = (performance.now() - t1) / 1000;
+    measurements.push(`${N} punches queued offline by clicking in the popup: ${signSeconds.toFixed(1)} s; drained to the server in ${drainSeconds.toFixed(1)} s (target < 10 s)`);
+    expect(await serverPunches()).toHaveLength(N + 3);
+    await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 30_000 }).toBe("All punches sent.");
+  }, 300_000);
+
+  it("lists a punch the server refuses under 'Needs attention' with the reason", async () => {
+    await context!.setOffline(false);
+    const devices = await api.expect(200, "GET", `/api/admin/employees/${employeeId}/devices`, asAdmin());
+    await api.expect(204, "DELETE", `/api/admin/devices/${devices.json.items[0].id}`, asAdmin()).catch(async () =>
+      api.expect(200, "DELETE", `/api/admin/devices/${devices.json.items[0].id}`, asAdmin()),
+    );
+    await openPopup();
+    await punchButton().click();
+    await expect.poll(() => verdict().textContent(), { timeout: 30_000 }).toContain("revoked");
+    await expect.poll(() => page.getByRole("heading", { name: "Needs attention" }).isVisible()).toBe(true);
+    await expect.poll(() => badgeText()).toBe("!");
+    await shot("needs-attention");
+  });
+
+  it("says clearly when an enrolment code was already used", async () => {
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.goto(extUrl("options.html"));
+    await page.getByRole("button", { name: "Enrol again" }).click();
+    await page.getByLabel("Server URL").fill(server!.url);
+    await page.getByLabel("Enrolment code").fill(code);
+    await page.getByRole("checkbox", { name: /I understand and agree/ }).check();
+    await page.getByRole("button", { name: "Enrol" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 30_000 }).toContain("unknown, already used or expired");
+    await shot("options-used-code");
+  });
+
+  it("measures the popup's JavaScript, gzipped", () => {
+    const html = readFileSync(join(EXT_DIR, "popup.html"), "utf8");
+    const scripts = [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
+    let raw = 0;
+    let gz = 0;
+    for (const file of scripts) {
+      const bytes = readFileSync(join(EXT_DIR, file));
+      raw += bytes.length;
+      gz += gzipSync(bytes, { level: 9 }).length;
+    }
+    measurements.push(`popup JS: ${scripts.length} chunks, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped (target < 40 KB)`);
+    expect(scripts.length).toBeGreaterThan(0);
+  });
+});
