@@ -12,6 +12,8 @@ interface Props {
   organizationName?: string;
   /** Compact layout for the popup. */
   compact?: boolean;
+  /** Shown as a Cancel button beside Enrol (re-enrolment from the options page). */
+  onCancel?: () => void;
   onEnrolled(enrolment: Enrolment): void;
 }
 
@@ -58,7 +60,7 @@ export function enrolErrorMessage(error: unknown): string {
   return t("errGeneric", error instanceof Error ? error.message : String(error));
 }
 
-export function EnrolForm({ lockedServerUrl, initialServerUrl, organizationName, compact, onEnrolled }: Props) {
+export function EnrolForm({ lockedServerUrl, initialServerUrl, organizationName, compact, onCancel, onEnrolled }: Props) {
   const [serverUrl, setServerUrl] = useState(initialServerUrl);
   const [code, setCode] = useState("");
   const [deviceLabel, setDeviceLabel] = useState(defaultDeviceLabel);
@@ -160,6 +162,11 @@ export function EnrolForm({ lockedServerUrl, initialServerUrl, organizationName,
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t("enrolling") : t("enrolButton")}
         </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel} disabled={busy}>
+            {t("cancel")}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -2,13 +2,13 @@ import { bcp47, t } from "../utils/i18n";
 
 /** "09:02" in the UI language, in the browser's time zone. */
 export function timeOf(ms: number): string {
-  return new Intl.DateTimeFormat(bcp47(), { hour: "2-digit", minute: "2-digit" }).format(ms);
+  return new Intl.DateTimeFormat(bcp47(), { hour: "numeric", minute: "2-digit" }).format(ms);
 }
 
 /** "Mon 24 Nov, 09:02" (or today's time only). */
 export function dateTimeOf(ms: number, now = Date.now()): string {
   if (localDateOf(ms) === localDateOf(now)) return timeOf(ms);
-  return new Intl.DateTimeFormat(bcp47(), { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(ms);
+  return new Intl.DateTimeFormat(bcp47(), { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" }).format(ms);
 }
 
 /** "Monday 24 November" for history group headings. */

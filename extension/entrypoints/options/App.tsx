@@ -36,19 +36,13 @@ function Enrolment() {
       <EnrolForm
         lockedServerUrl={locked ? url : null}
         initialServerUrl={enrolment?.serverUrl ?? url}
+        onCancel={reenrol ? () => setReenrol(false) : undefined}
         onEnrolled={(e) => {
           setReenrol(false);
           setDone(t("enrolDone", e.employeeName));
           sendMessage("remindersChanged").catch(() => undefined);
         }}
       />
-      {reenrol && (
-        <div class="form-actions">
-          <button type="button" onClick={() => setReenrol(false)}>
-            {t("cancel")}
-          </button>
-        </div>
-      )}
     </section>
   );
 }
