@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   NonceResponseSchema,
   PunchBatchRequestSchema,
@@ -15,8 +16,6 @@ import { issueNonce } from "../services/crypto";
 import { recordPunches, type PunchContext } from "../services/punches";
 import { clientIp, extensionOrigins, ipGeo } from "../services/request";
 import { validate } from "../validation";
-import type { Context } from "hono";
-import { ContentfulStatusCode } from "hono/utils/http-status";
 
 function punchContext(c: Context<AppEnv>): PunchContext {
   return {
