@@ -122,7 +122,12 @@ export function PunchPanel() {
     }
   }
 
-  const minutes = serverMinutes ?? workedMinutesLocally(state.receipts.value.map((r) => r.record), now);
+  // Offline: the receipts plus what still waits in the queue (at the time it was signed).
+  const localRecords = [
+    ...state.receipts.value.map((r) => r.record),
+    ...state.queue.value.map((q) => ({ kind: q.punch.kind, effectiveTime: q.punch.clientTime, status: "accepted" }) as PunchRecord),
+  ];
+  const minutes = serverMinutes ?? workedMinutesLocally(localRecords, now);
   const since = punchState.since;
   const stateText = punchState.kind === "in" && since ? t("stateIn", timeOf(since)) : punchState.kind === "out" && since ? t("stateOutSince", timeOf(since)) : t("stateOut");
   const stepText = busy === "locating" ? t("stepLocating") : busy === "signing" ? t("stepSigning") : busy === "sending" ? t("stepSending") : null;

@@ -75,10 +75,12 @@ async function badgeText(): Promise<string> {
   return sw.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
 }
 
-async function shot(name: string) {
+/** `docs` false: kept under test-results only (this machine has no CJK fonts, so Chinese shows as boxes). */
+async function shot(name: string, docs = true) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, `extension-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  if (!docs) return;
   mkdirSync(DOCS_SHOTS, { recursive: true });
   copyFileSync(file, join(DOCS_SHOTS, `extension-${name}.png`));
 }
@@ -302,7 +304,7 @@ describe("the extension, end to end", () => {
       await context!.setOffline(false);
       throw err;
     });
-    await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 60_000 }).toBe(`Waiting to be sent: ${N}`);
+    await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 120_000 }).toBe(`Waiting to be sent: ${N}`);
     const signSeconds = (performance.now() - t0) / 1000;
 
     await context!.setOffline(false);
@@ -313,7 +315,8 @@ describe("the extension, end to end", () => {
     measurements.push(`${N} punches queued offline by clicking in the popup: ${signSeconds.toFixed(1)} s; drained to the server in ${drainSeconds.toFixed(1)} s (target < 10 s)`);
     expect(await serverPunches()).toHaveLength(N + 3);
     await expect.poll(() => page.getByTestId("queue-count").textContent(), { timeout: 30_000 }).toBe("All punches sent.");
-  }, 300_000);
+    // Filling the queue by real clicks takes 80–220 s here (each enqueue rewrites the whole stored array).
+  }, 600_000);
 
   it("lists a punch the server refuses under 'Needs attention' with the reason", async () => {
     await context!.setOffline(false);
@@ -350,7 +353,7 @@ describe("the extension, end to end", () => {
     await expect.poll(() => punchButton().count().catch(() => 0)).toBe(0);
     await expect.poll(() => page.getByRole("button", { name: /^(上班打卡|下班打卡)$/ }).isVisible()).toBe(true);
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
-    await shot("zh-cn");
+    await shot("zh-cn", false);
   });
 
   it("measures the popup's JavaScript, gzipped", () => {
