@@ -154,7 +154,8 @@ export const PunchResponseSchema = z.object({
 });
 export type PunchResponse = z.infer<typeof PunchResponseSchema>;
 
-export const MAX_BATCH_ITEMS = 100;
+export { MAX_BATCH_ITEMS } from "./limits";
+import { MAX_BATCH_ITEMS } from "./limits";
 
 /** Items are validated one by one, so one bad item does not sink the others. */
 export const PunchBatchRequestSchema = z.strictObject({

@@ -1,6 +1,5 @@
-import canonicalize from "canonicalize";
 import { z } from "zod";
-import { BASE64URL_PATTERN, sha256, toBase64Url } from "./encoding";
+import { BASE64URL_PATTERN } from "./encoding";
 import { isValidTimeZone } from "./time";
 
 /** A UUIDv7 in its canonical lower-case form: time-ordered, so punches index well. */
@@ -40,19 +39,4 @@ export type Punch = z.infer<typeof PunchSchema>;
 export type PunchGeo = z.infer<typeof PunchGeoSchema>;
 export type PunchKind = (typeof PUNCH_KINDS)[number];
 
-/** RFC 8785 (JCS) canonical JSON of a punch: the exact text its signature covers. */
-export function canonicalPunch(punch: Punch): string {
-  const text = canonicalize(punch);
-  if (text === undefined) throw new Error("punch cannot be canonicalized");
-  return text;
-}
-
-/** The WebAuthn challenge of a punch: SHA-256 over the UTF-8 bytes of its canonical JSON. */
-export async function punchChallenge(punch: Punch): Promise<Uint8Array> {
-  return sha256(canonicalPunch(punch));
-}
-
-/** The challenge as base64url, the form `clientDataJSON.challenge` carries. */
-export async function punchChallengeBase64Url(punch: Punch): Promise<string> {
-  return toBase64Url(await punchChallenge(punch));
-}
+export { canonicalPunch, punchChallenge, punchChallengeBase64Url } from "./canonical";

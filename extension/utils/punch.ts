@@ -5,7 +5,8 @@ import {
 } from "@simplewebauthn/browser";
 import { v7 as uuidv7 } from "uuid";
 import type { PunchRecord, Receipt } from "../../shared/api";
-import { punchChallengeBase64Url, type Punch, type PunchGeo } from "../../shared/punch";
+import { punchChallengeBase64Url } from "../../shared/canonical";
+import type { Punch, PunchGeo } from "../../shared/punch";
 import { ApiError, NetworkError, type Api } from "./api";
 import { addAttention, enqueue, retryAllNow } from "./queue";
 import {

@@ -1,4 +1,5 @@
-import { MAX_BATCH_ITEMS, type PunchBatchResult } from "../../shared/api";
+import type { PunchBatchResult } from "../../shared/api";
+import { MAX_BATCH_ITEMS } from "../../shared/limits";
 import { ApiError, type Api } from "./api";
 import { withLock } from "./lock";
 import {

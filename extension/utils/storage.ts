@@ -3,9 +3,11 @@ import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import type { PunchRecord, Receipt } from "../../shared/api";
 import type { Punch } from "../../shared/punch";
-import { serverUrlItem } from "./settings";
 
-export { serverUrlItem };
+export const DEFAULT_SERVER_URL = "http://localhost:8787";
+
+/** Where the Clockwork Worker runs, as the employee set it (an IT policy's serverUrl wins). */
+export const serverUrlItem = storage.defineItem<string>("local:serverUrl", { fallback: DEFAULT_SERVER_URL });
 
 export interface Enrolment {
   serverUrl: string;

@@ -1,6 +1,6 @@
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, expect, it } from "vitest";
-import { serverUrlItem as serverUrl } from "../../extension/utils/settings";
+import { serverUrlItem as serverUrl } from "../../extension/utils/storage";
 
 beforeEach(() => fakeBrowser.reset());
 
