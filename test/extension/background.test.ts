@@ -1,0 +1,216 @@
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { NetworkError } from "../../extension/utils/api";
+import { BADGE_COLORS } from "../../extension/utils/badge";
+import { DRAIN_ALARM, REMINDER_ALARM, TICK_ALARM, startBackground } from "../../extension/utils/background-logic";
+import { enqueue } from "../../extension/utils/queue";
+import { DEFAULT_PREFS, attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, type PunchState } from "../../extension/utils/storage";
+import { ENROLMENT, FakeServer, T0, signed } from "./fakes";
+
+// T0 is Monday 09:00 in New York; the day's start reminder is due then, the end one at 18:00.
+const ZONE = "America/New_York";
+const END = T0 + 9 * 3_600_000;
+const IN: PunchState = { kind: "in", since: T0, pending: false };
+const OUT: PunchState = { kind: "out", since: T0 - 86_400_000, pending: false };
+
+let clock: { now: number };
+let server: FakeServer;
+let health: ReturnType<typeof vi.fn>;
+let background: ReturnType<typeof startBackground> | undefined;
+
+function start() {
+  background = startBackground({
+    browser: fakeBrowser,
+    now: () => clock.now,
+    random: () => 0.5,
+    timeZone: () => ZONE,
+    api: () => ({ batch: server.batch, health: health as never }),
+    loadLanguage: async () => undefined,
+    t: (key, ...subs) => (subs.length ? `${key}(${subs.join(",")})` : key),
+  });
+  return background;
+}
+
+/** Listeners run after storage events: wait for their effect (generously, on a busy machine). */
+const until = (check: () => unknown) => vi.waitFor(check as () => Promise<void>, { timeout: 5_000 });
+const alarm = (name: string) => fakeBrowser.alarms.get(name);
+const fire = async (name: string) => fakeBrowser.alarms.onAlarm.trigger({ name, scheduledTime: clock.now });
+const notifications = async () => Object.keys(await fakeBrowser.notifications.getAll());
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  clock = { now: T0 - 3_600_000 };
+  server = new FakeServer();
+  health = vi.fn(async () => ({ ok: true as const, version: "test" }));
+  await enrolmentItem.setValue(ENROLMENT);
+});
+
+afterEach(() => {
+  background?.stop();
+  background = undefined;
+});
+
+describe("reminders", () => {
+  it("at the start time, not clocked in: the start reminder shows a notification", async () => {
+    await punchStateItem.setValue(OUT);
+    start();
+    await fakeBrowser.runtime.onStartup.trigger();
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(T0));
+
+    clock.now = T0;
+    await fire(`${REMINDER_ALARM}:start`);
+    await until(async () => expect(await notifications()).toEqual(["clockwork-start"]));
+    const shown = (await fakeBrowser.notifications.getAll())["clockwork-start"] as unknown as { title: string; message: string };
+    expect(shown).toMatchObject({ title: "reminderStartTitle", message: "reminderStartBody(09:00)" });
+    // The next one is tomorrow's start.
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(T0 + 86_400_000));
+  });
+
+  it("at the start time, already clocked in: no notification, and the end reminder is set instead", async () => {
+    await punchStateItem.setValue(IN);
+    start();
+    clock.now = T0;
+    await fire(`${REMINDER_ALARM}:start`);
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:end`))?.scheduledTime).toBe(END));
+    expect(await notifications()).toEqual([]);
+    expect(await alarm(`${REMINDER_ALARM}:start`)).toBeUndefined();
+  });
+
+  it("at the end time, still clocked in: the end reminder shows a notification", async () => {
+    await punchStateItem.setValue(IN);
+    start();
+    await fakeBrowser.runtime.onStartup.trigger();
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:end`))?.scheduledTime).toBe(END));
+    clock.now = END;
+    await fire(`${REMINDER_ALARM}:end`);
+    await until(async () => expect(await notifications()).toEqual(["clockwork-end"]));
+  });
+
+  it("at the end time, clocked out already: no notification", async () => {
+    await punchStateItem.setValue({ kind: "out", since: END - 60_000, pending: false });
+    start();
+    clock.now = END;
+    await fire(`${REMINDER_ALARM}:end`);
+    await until(async () => expect(await alarm(`${REMINDER_ALARM}:start`)).toBeDefined());
+    expect(await notifications()).toEqual([]);
+  });
+
+  it("clocking in replaces the start reminder by the end reminder", async () => {
+    await punchStateItem.setValue(OUT);
+    start();
+    await background!.scheduleReminder();
+    expect(await alarm(`${REMINDER_ALARM}:start`)).toBeDefined();
+    await punchStateItem.setValue(IN);
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:end`))?.scheduledTime).toBe(END));
+    expect(await alarm(`${REMINDER_ALARM}:start`)).toBeUndefined();
+  });
+
+  it.each([
+    ["the employee turned them off", { prefs: false, policy: undefined }],
+    ["IT policy turns them off, over the employee's switch", { prefs: true, policy: false }],
+  ])("schedules nothing when %s", async (_name, { prefs, policy }) => {
+    await prefsItem.setValue({ ...DEFAULT_PREFS, remindersEnabled: prefs });
+    if (policy !== undefined) await fakeBrowser.storage.managed.set({ remindersEnabled: policy });
+    await punchStateItem.setValue(OUT);
+    start();
+    await background!.scheduleReminder();
+    await punchStateItem.setValue(IN); // a state change reschedules: still nothing
+    await background!.scheduleReminder();
+    const names = (await fakeBrowser.alarms.getAll()).map((a) => a.name);
+    expect(names.filter((n) => n.startsWith(REMINDER_ALARM))).toEqual([]);
+  });
+
+  it("IT policy turns them on even when the employee turned them off", async () => {
+    await prefsItem.setValue({ ...DEFAULT_PREFS, remindersEnabled: false });
+    await fakeBrowser.storage.managed.set({ remindersEnabled: true });
+    await punchStateItem.setValue(OUT);
+    start();
+    await background!.scheduleReminder();
+    expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(T0);
+  });
+});
+
+describe("badge", () => {
+  const badge = async () => ({
+    text: await fakeBrowser.action.getBadgeText({}),
+    color: await fakeBrowser.action.getBadgeBackgroundColor({}),
+    title: await fakeBrowser.action.getTitle({}),
+  });
+  const rgba = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).concat(255);
+
+  it("follows the device state, the queue and the attention list as they change", async () => {
+    await punchStateItem.setValue(OUT);
+    start();
+    await until(async () => expect(await badge()).toEqual({ text: "OUT", color: rgba(BADGE_COLORS.out), title: "badgeOut" }));
+
+    await punchStateItem.setValue(IN);
+    await until(async () => expect(await badge()).toEqual({ text: "IN", color: rgba(BADGE_COLORS.in), title: "badgeIn" }));
+
+    // Offline: two punches wait.
+    await enqueue(signed(T0), T0);
+    await enqueue(signed(T0 + 60_000, "out"), T0);
+    await until(async () => expect(await badge()).toEqual({ text: "2", color: rgba(BADGE_COLORS.waiting), title: "badgeWaiting(2)" }));
+
+    // A refused punch is the most urgent.
+    const refused = signed(T0 - 60_000);
+    await attentionItem.setValue([{ ...refused, status: 403, code: "DEVICE_REVOKED", message: "revoked", at: T0 }]);
+    await until(async () => expect(await badge()).toEqual({ text: "!", color: rgba(BADGE_COLORS.attention), title: "badgeAttention(1)" }));
+
+    await attentionItem.setValue([]);
+    await queueItem.setValue([]);
+    await until(async () => expect((await badge()).text).toBe("IN"));
+
+    await enrolmentItem.setValue(null);
+    await until(async () => expect(await badge()).toMatchObject({ text: "", title: "badgeNotEnrolled" }));
+  });
+});
+
+describe("offline queue", () => {
+  it("a queued punch schedules the drain alarm at its retry time, with the probe beside it", async () => {
+    start();
+    const item = signed(T0 - 3_600_000);
+    await enqueue(item, clock.now);
+    const due = clock.now + 45_000;
+    await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 2, nextAttemptAt: due })));
+    await until(async () => expect((await alarm(DRAIN_ALARM))?.scheduledTime).toBe(due));
+    expect((await alarm(TICK_ALARM))?.periodInMinutes).toBe(0.5);
+
+    // The alarm fires: the punch goes, and both alarms go away with the empty queue.
+    clock.now = due;
+    await fire(DRAIN_ALARM);
+    await until(async () => expect(await queueItem.getValue()).toEqual([]));
+    expect(server.sendCounts().get(item.punch.id)).toBe(1);
+    await until(async () => expect(await alarm(DRAIN_ALARM)).toBeUndefined());
+    expect(await alarm(TICK_ALARM)).toBeUndefined();
+  });
+
+  it("the probe sends everything at once when the server answers again, not before", async () => {
+    start();
+    const item = signed(T0 - 3_600_000);
+    await enqueue(item, clock.now);
+    // Backed off for ten minutes after failures.
+    await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 6, nextAttemptAt: clock.now + 600_000 })));
+
+    health.mockRejectedValueOnce(new NetworkError("offline"));
+    await fire(TICK_ALARM);
+    await until(() => expect(health).toHaveBeenCalledTimes(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(server.calls).toEqual([]);
+    expect(await queueItem.getValue()).toHaveLength(1);
+
+    clock.now += 30_000;
+    await fire(TICK_ALARM);
+    await until(async () => expect(await queueItem.getValue()).toEqual([]));
+    expect(health).toHaveBeenCalledTimes(2);
+    expect(server.calls).toEqual([[item.punch.id]]);
+  });
+
+  it("syncNow sends a backed-off punch at once", async () => {
+    const bg = start();
+    const item = signed(T0 - 3_600_000);
+    await enqueue(item, clock.now);
+    await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 3, nextAttemptAt: clock.now + 300_000 })));
+    expect(await bg.syncNow()).toEqual({ sent: 1, waiting: 0, attention: 0, nextAttemptAt: null });
+    expect(server.recorded.has(item.punch.id)).toBe(true);
+  });
+});
