@@ -4,6 +4,7 @@ import type { PunchRecord } from "../../shared/api";
 import { createApi } from "../utils/api";
 import { t } from "../utils/i18n";
 import { onMessage, sendMessage } from "../utils/messaging";
+import { openPasskeyWindow } from "../utils/passkey-window";
 import { nextKind } from "../utils/punch";
 import { liveToken, useAppState } from "./AppState";
 import { durationOf, localDateOf, timeOf } from "./format";
@@ -75,13 +76,7 @@ export function PunchPanel() {
     });
     void refreshToday();
     const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const off = onMessage("punchFromWindow", ({ data }) => {
-      setVerdict({ tone: data.outcome === "recorded" ? "success" : data.outcome === "queued" ? "info" : "error", text: data.message });
-    });
-    return () => {
-      clearInterval(tick);
-      off();
-    };
+    return () => clearInterval(tick);
   }, [enrolment.serverUrl]);
 
   // While punches wait, try the server every few seconds: the first answer sends them at once.
@@ -105,8 +100,12 @@ export function PunchPanel() {
     try {
       const outcome = await runPunchCeremony({ enrolment, kind, nonce: current, inPopup: true, onStep: setBusy });
       if (outcome.outcome === "needsWindow") {
-        const url = browser.runtime.getURL(`/passkey.html?kind=${kind}${current ? `&nonce=${encodeURIComponent(current)}` : ""}` as "/passkey.html");
-        await browser.windows.create({ url, type: "popup", width: 440, height: 420, focused: true });
+        const opened = await openPasskeyWindow({ browser, onReport: (listener) => onMessage("punchFromWindow", ({ data }) => listener(data)) }, { kind, nonce: current });
+        // Chrome usually closes the popup as the window takes the focus; if it stays, it shows the result.
+        void opened.report.then((report) => {
+          setVerdict({ tone: report.outcome === "recorded" ? "success" : report.outcome === "queued" ? "info" : "error", text: report.message });
+          void refreshToday();
+        });
       }
       setVerdict(verdictOf(outcome));
       if (outcome.outcome === "recorded") {

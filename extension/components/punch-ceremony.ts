@@ -1,8 +1,8 @@
 import type { PunchRecord } from "../../shared/api";
 import { createApi } from "../utils/api";
-import { isPasskeyCancel } from "../utils/enrol";
 import { t, type MessageKey } from "../utils/i18n";
 import { sendMessage } from "../utils/messaging";
+import { passkeyFailure, watchingFocus } from "../utils/passkey-window";
 import { buildPunch, readGeolocation, signPunch, submitPunch, type PunchSubmission } from "../utils/punch";
 import type { Enrolment } from "../utils/storage";
 import { browserTimeZone, timeOf } from "./format";
@@ -19,8 +19,8 @@ export const GEO_TIMEOUT_MS = 3_000;
 
 /**
  * One click's work: location (bounded), the passkey signature over the punch, one POST.
- * In the popup a NotAllowedError while the popup has lost focus means the OS passkey sheet
- * took the focus away (real Chrome does this): the caller then opens the passkey window.
+ * In the popup a NotAllowedError after the popup lost the focus means the OS passkey sheet
+ * took it away (real Chrome does this): the caller then opens the passkey window.
  */
 export async function runPunchCeremony(opts: {
   enrolment: Enrolment;
@@ -34,16 +34,13 @@ export async function runPunchCeremony(opts: {
   const geo = await readGeolocation(navigator.geolocation, GEO_TIMEOUT_MS);
   const punch = buildPunch({ enrolment, kind, nonce: opts.nonce, geo, now: Date.now(), timeZone: browserTimeZone() });
   opts.onStep("signing");
-  let signed;
-  try {
-    signed = await signPunch(punch);
-  } catch (err) {
-    if (isPasskeyCancel(err)) {
-      if (opts.inPopup && !document.hasFocus()) return { outcome: "needsWindow", kind };
-      return { outcome: "cancelled", kind };
-    }
-    throw err;
+  const signing = await watchingFocus(window, document, () => signPunch(punch));
+  if ("error" in signing) {
+    const failure = passkeyFailure(signing.error, { inPopup: opts.inPopup, lostFocus: signing.lostFocus });
+    if (failure) return { outcome: failure, kind };
+    throw signing.error;
   }
+  const signed = signing.value;
   opts.onStep("sending");
   const result = await submitPunch({ api: createApi(enrolment.serverUrl), now: Date.now }, signed);
   // The server answers again: the background sends whatever waited, at once.
