@@ -1,7 +1,6 @@
 import { computed, signal } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import { quickPolicy, serverUnder } from "../utils/i18n";
 import {
   attentionItem,
   EMPTY_PUNCH_STATE,
@@ -9,7 +8,10 @@ import {
   lastSyncItem,
   punchStateItem,
   queueItem,
+  POLICY_WAIT_MS,
+  readPolicy,
   receiptsItem,
+  serverUnder,
   sessionItem,
   type AttentionItem,
   type Enrolment,
@@ -71,10 +73,13 @@ export async function loadAppState(state: AppState, policy: Policy): Promise<voi
 
 /** The policy for a page about to render, and the state updated if the live policy differs. */
 export function pagePolicy(state: AppState): Promise<Policy> {
-  return quickPolicy((live) => {
-    if (JSON.stringify(live) === JSON.stringify(state.policy.value)) return;
-    state.policy.value = live;
-    void serverUnder(live).then((server) => (state.server.value = server));
+  return readPolicy({
+    timeoutMs: POLICY_WAIT_MS,
+    onLive: (live) => {
+      if (JSON.stringify(live) === JSON.stringify(state.policy.value)) return;
+      state.policy.value = live;
+      void serverUnder(live).then((server) => (state.server.value = server));
+    },
   });
 }
 

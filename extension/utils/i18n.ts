@@ -1,6 +1,6 @@
 import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
-import { readPolicy, serverUrlItem, type Policy } from "./storage";
+import { readPolicy, type Policy } from "./storage";
 
 /** Every message name in _locales (English is the reference; zh_CN has the same keys). */
 export type MessageKey = keyof typeof import("../public/_locales/en/messages.json");
@@ -8,29 +8,6 @@ export type Locale = "en" | "zh_CN";
 
 /** The employee's own choice on the options page; "auto" follows the browser. Policy wins over both. */
 export const localeItem = storage.defineItem<"auto" | Locale>("local:locale", { fallback: "auto" });
-
-/** The last policy read, so pages render at once: Chrome's policy service can take seconds to answer after a browser start. */
-export const policyCacheItem = storage.defineItem<Policy>("local:policyCache", { fallback: {} });
-
-/**
- * The IT policy without making a page wait: the live answer if it comes within `waitMs`, else
- * the cached one; `onLive` gets the live answer when it arrives (and the cache is refreshed).
- */
-export async function quickPolicy(onLive?: (policy: Policy) => void, waitMs = 250): Promise<Policy> {
-  const live = readPolicy().then(async (policy) => {
-    await policyCacheItem.setValue(policy);
-    onLive?.(policy);
-    return policy;
-  });
-  const cached = new Promise<Policy>((resolve) => setTimeout(() => void policyCacheItem.getValue().then(resolve), waitMs));
-  return Promise.race([live, cached]);
-}
-
-/** The server to talk to under `policy` (same rule as storage's effectiveServerUrl, without reading the policy again). */
-export async function serverUnder(policy: Policy): Promise<{ url: string; locked: boolean }> {
-  if (policy.serverUrl) return { url: policy.serverUrl, locked: policy.lockServerUrl === true };
-  return { url: await serverUrlItem.getValue(), locked: false };
-}
 
 interface MessageEntry {
   message: string;

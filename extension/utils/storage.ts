@@ -140,8 +140,32 @@ export async function revertPunch(punchId: string): Promise<void> {
 const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 const isBool = (v: unknown): v is boolean => typeof v === "boolean";
 
-/** Reads the IT policy; anything of the wrong type is ignored, and no managed storage means `{}`. */
-export async function readPolicy(): Promise<Policy> {
+/** The last policy read, so pages render at once: Chrome's policy service can take seconds to answer after a browser start. */
+export const policyCacheItem = storage.defineItem<Policy>("local:policyCache", { fallback: {} });
+
+/** How long a page waits for the live policy before it renders with the cached one. */
+export const POLICY_WAIT_MS = 250;
+
+/**
+ * Reads the IT policy; anything of the wrong type is ignored, and no managed storage means `{}`.
+ * With `timeoutMs`, a live answer later than that gives way to the cached policy (right after a
+ * browser start `storage.managed.get` can take seconds); the cache is refreshed and `onLive`
+ * called whenever the live answer arrives, on time or not.
+ */
+export async function readPolicy(opts: { timeoutMs?: number; onLive?: (policy: Policy) => void } = {}): Promise<Policy> {
+  const live = readLivePolicy().then(async (policy) => {
+    const cached = await policyCacheItem.getValue();
+    if (JSON.stringify(cached) !== JSON.stringify(policy)) await policyCacheItem.setValue(policy);
+    opts.onLive?.(policy);
+    return policy;
+  });
+  if (opts.timeoutMs === undefined) return live;
+  const timeoutMs = opts.timeoutMs;
+  const cached = new Promise<Policy>((resolve) => setTimeout(() => void policyCacheItem.getValue().then(resolve, () => resolve({})), timeoutMs));
+  return Promise.race([live, cached]);
+}
+
+async function readLivePolicy(): Promise<Policy> {
   let raw: Record<string, unknown>;
   try {
     raw = ((await browser.storage.managed.get(null)) ?? {}) as Record<string, unknown>;
@@ -166,9 +190,16 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** The server to talk to: IT policy wins over what the employee typed. */
-export async function effectiveServerUrl(): Promise<{ url: string; locked: boolean }> {
-  const policy = await readPolicy();
+/**
+ * The server to talk to: IT policy wins over what the employee typed. Never waits longer than
+ * `timeoutMs` for the policy (the cached one is used meanwhile), so the popup is not held up.
+ */
+export async function effectiveServerUrl({ timeoutMs = POLICY_WAIT_MS } = {}): Promise<{ url: string; locked: boolean }> {
+  return serverUnder(await readPolicy({ timeoutMs }));
+}
+
+/** The server to talk to under a policy already read. */
+export async function serverUnder(policy: Policy): Promise<{ url: string; locked: boolean }> {
   if (policy.serverUrl) return { url: policy.serverUrl, locked: policy.lockServerUrl === true };
   return { url: await serverUrlItem.getValue(), locked: false };
 }

@@ -5,6 +5,7 @@ import {
   effectiveServerUrl,
   enrolmentItem,
   lastSyncItem,
+  policyCacheItem,
   prefsItem,
   punchStateItem,
   queueItem,
@@ -80,5 +81,58 @@ describe("IT policy", () => {
   it("a browser without managed storage means no policy", async () => {
     vi.spyOn(fakeBrowser.storage.managed, "get").mockRejectedValueOnce(new Error("Managed storage manifest not found"));
     expect(await readPolicy()).toEqual({});
+  });
+});
+
+describe("IT policy right after a browser start (managed storage answers late)", () => {
+  const POLICY = { serverUrl: "https://clock.corp.example", lockServerUrl: true, organizationName: "Corp" };
+
+  /** managed.get answers only after `ms`, as Chrome's policy service can right after a start. */
+  function lateManaged(ms: number, value: Record<string, unknown>) {
+    return vi.spyOn(fakeBrowser.storage.managed, "get").mockImplementation(
+      () => new Promise((resolve) => setTimeout(() => resolve(value), ms)) as never,
+    );
+  }
+
+  it("gives the cached policy on time-out, then refreshes the cache when the live answer arrives", async () => {
+    await policyCacheItem.setValue({ serverUrl: "https://old.corp.example" });
+    lateManaged(300, POLICY);
+    const onLive = vi.fn();
+    const started = Date.now();
+    expect(await readPolicy({ timeoutMs: 30, onLive })).toEqual({ serverUrl: "https://old.corp.example" });
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(onLive).not.toHaveBeenCalled();
+
+    await vi.waitFor(() => expect(onLive).toHaveBeenCalledWith(POLICY), { timeout: 2_000 });
+    expect(await policyCacheItem.getValue()).toEqual(POLICY);
+  });
+
+  it("a live answer within the time-out wins and is cached", async () => {
+    lateManaged(5, POLICY);
+    expect(await readPolicy({ timeoutMs: 500 })).toEqual(POLICY);
+    expect(await policyCacheItem.getValue()).toEqual(POLICY);
+  });
+
+  it("without a time-out it waits for the live answer", async () => {
+    await policyCacheItem.setValue({ organizationName: "Stale" });
+    lateManaged(80, POLICY);
+    expect(await readPolicy()).toEqual(POLICY);
+  });
+
+  it("effectiveServerUrl does not block on a slow policy: the cached server now, the live one next time", async () => {
+    await serverUrlItem.setValue("https://mine.example.com");
+    await policyCacheItem.setValue(POLICY);
+    lateManaged(2_000, { ...POLICY, serverUrl: "https://new.corp.example" });
+    const started = Date.now();
+    expect(await effectiveServerUrl({ timeoutMs: 30 })).toEqual({ url: "https://clock.corp.example", locked: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("a first start with no cache yet: the employee's server until the policy answers", async () => {
+    await serverUrlItem.setValue("https://mine.example.com");
+    lateManaged(200, POLICY);
+    expect(await effectiveServerUrl({ timeoutMs: 20 })).toEqual({ url: "https://mine.example.com", locked: false });
+    await vi.waitFor(async () => expect(await policyCacheItem.getValue()).toEqual(POLICY), { timeout: 2_000 });
+    expect(await effectiveServerUrl({ timeoutMs: 20 })).toEqual({ url: "https://clock.corp.example", locked: true });
   });
 });

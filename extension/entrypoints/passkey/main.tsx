@@ -1,9 +1,9 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { runPunchCeremony, verdictOf, type Step, type Tone } from "../../components/punch-ceremony";
-import { initI18n, quickPolicy, t } from "../../utils/i18n";
+import { initI18n, t } from "../../utils/i18n";
 import { sendMessage, type WindowPunchReport } from "../../utils/messaging";
-import { enrolmentItem, type Enrolment } from "../../utils/storage";
+import { POLICY_WAIT_MS, enrolmentItem, readPolicy, type Enrolment } from "../../utils/storage";
 import "../../components/style.css";
 
 // The popup could not run the passkey prompt (it lost focus to the OS sheet and Chrome refused
@@ -67,7 +67,7 @@ function PasskeyWindow({ enrolment }: { enrolment: Enrolment }) {
   );
 }
 
-void Promise.all([quickPolicy().then((policy) => initI18n(document, policy)), enrolmentItem.getValue()]).then(([, enrolment]) => {
+void Promise.all([readPolicy({ timeoutMs: POLICY_WAIT_MS }).then((policy) => initI18n(document, policy)), enrolmentItem.getValue()]).then(([, enrolment]) => {
   document.title = t("passkeyWindowTitle");
   const root = document.getElementById("app")!;
   if (!enrolment) {
