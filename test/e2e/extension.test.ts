@@ -94,6 +94,55 @@ async function openPopup() {
 const punchButton = () => page.getByRole("button", { name: /^Clock (in|out)$/ });
 const verdict = () => page.getByTestId("verdict");
 
+/** The focused control as "tag:accessible name" (label text for fields, text for buttons). */
+const focused = () =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    if (!el || el === document.body) return "";
+    // A label's own words, without the hint or the field inside it.
+    const label = el.labels?.[0]?.cloneNode(true) as HTMLElement | undefined;
+    label?.querySelectorAll("input, select, small").forEach((child) => child.remove());
+    const name = label?.textContent ?? el.getAttribute("aria-label") ?? el.textContent ?? "";
+    return `${el.tagName.toLowerCase()}:${name.replace(/\s+/g, " ").trim()}`;
+  });
+
+/** Tab from the top of the page through every control once; the names in focus order. */
+async function tabOrder(max = 30): Promise<string[]> {
+  // Focus the page itself, so the next Tab starts at the top (a blurred field would resume after itself).
+  await page.evaluate(() => {
+    document.body.tabIndex = -1;
+    document.body.focus();
+    document.body.removeAttribute("tabindex");
+  });
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const name = await focused();
+    if (!name || seen.includes(name)) break;
+    seen.push(name);
+  }
+  return seen;
+}
+
+/**
+ * The page at 200% zoom in a window of `width`×`height` pixels: CSS zoom 2 on the root gives the
+ * layout half as many CSS pixels each way, as the browser's zoom does.
+ */
+async function zoom200(width: number, height: number) {
+  await page.setViewportSize({ width, height });
+  await page.evaluate(() => (document.documentElement.style.zoom = "2"));
+}
+
+/** Horizontal overflow in CSS pixels (0 when the page fits its width). */
+const horizontalOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/** Whether `locator`'s box lies wholly inside the viewport as scrolled now. */
+async function fullyInViewport(locator: ReturnType<Page["locator"]>): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const size = page.viewportSize()!;
+  return !!box && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
+}
+
 beforeAll(async () => {
   if (!existsSync(join(EXT_DIR, "manifest.json"))) throw new Error(`no built extension in ${EXT_DIR}: run npm run build:extension first`);
   tmp = mkdtempSync(join(tmpdir(), "clockwork-ext-e2e-"));
@@ -188,7 +237,7 @@ describe("the extension, end to end", () => {
     expect(await badgeText()).toBe("");
   });
 
-  it("enrols through the options page with the server URL and a code", async () => {
+  it("enrols through the options page with the server URL and a code, by keyboard alone", async () => {
     await openPopup();
     await expect.poll(() => page.getByRole("button", { name: "Enrol" }).isVisible()).toBe(true);
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
@@ -196,17 +245,67 @@ describe("the extension, end to end", () => {
 
     await page.setViewportSize({ width: 900, height: 900 });
     await page.goto(extUrl("options.html"));
-    await page.getByLabel("Server URL").fill(server!.url);
-    await page.getByLabel("Enrolment code").fill(code);
-    // Consent is explicit: without the tick, nothing is sent.
-    await page.getByRole("button", { name: "Enrol" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Enrol" }).isVisible()).toBe(true);
+    // Every control of the form in reading order, then the language.
+    expect(await tabOrder()).toEqual([
+      "input:Server URL",
+      "input:Enrolment code",
+      "input:Device name",
+      expect.stringMatching(/^input:I understand and agree/),
+      "button:Enrol",
+      "select:Language",
+    ]);
+    // No mouse from here on: the first field has the focus when the page opens.
+    await page.reload();
+    await expect.poll(() => focused()).toBe("input:Server URL");
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.type(server!.url);
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("input:Enrolment code");
+    await page.keyboard.type(code);
+    await page.keyboard.press("Tab"); // device name: the default is fine
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("button:Enrol");
+    // Consent is explicit: without the tick, nothing is sent, and the message takes the focus.
+    await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("agree");
-    await page.getByRole("checkbox", { name: /I understand and agree/ }).check();
-    await page.getByRole("button", { name: "Enrol" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("alert");
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toMatch(/^input:I understand and agree/);
+    await page.keyboard.press("Space");
+    expect(await page.getByRole("checkbox", { name: /I understand and agree/ }).isChecked()).toBe(true);
+    await page.keyboard.press("Tab"); // the message is focusable by script only: straight to Enrol
+    expect(await focused()).toBe("button:Enrol");
+    await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("heading", { name: "Enrolled as Mei Lin" }).isVisible(), { timeout: 30_000 }).toBe(true);
     await shot("options-enrolled");
     const devices = await api.expect(200, "GET", `/api/admin/employees/${employeeId}/devices`, asAdmin());
     expect(devices.json.items).toHaveLength(1);
+  });
+
+  it("the popup works by keyboard alone: the punch button has the focus, Tab reaches every control in order", async () => {
+    await openPopup();
+    await expect.poll(() => punchButton().isVisible()).toBe(true);
+    expect(await focused()).toBe("button:Clock in");
+    expect(await tabOrder()).toEqual(["button:Settings", "button:Clock in", "button:History"]);
+    // The history opens by keyboard and its controls join the order after the toggle.
+    // Back from the end of the page: the last control, and it opens the history.
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("button:History");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("button", { name: "Export receipts (JSON)" }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-expanded"))).toBe("true");
+    // Nothing to export yet (the button is disabled, so out of the order); Enter closes the history again.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("button", { name: "Export receipts (JSON)" }).count()).toBe(0);
+    // Enter on the focused punch button punches: the next test does that as its click.
+  });
+
+  it("declares the punch shortcut and only the permissions it uses", () => {
+    const manifest = JSON.parse(readFileSync(join(EXT_DIR, "manifest.json"), "utf8"));
+    expect(manifest.commands._execute_action.suggested_key.default).toMatch(/^(Alt|Ctrl|Command|MacCtrl)\+/);
+    expect([...manifest.permissions].sort()).toEqual(["alarms", "geolocation", "notifications", "storage"]);
   });
 
   it("clocks in with one click and shows the verdict; the server holds the punch", async () => {
@@ -233,6 +332,29 @@ describe("the extension, end to end", () => {
     const punches = await serverPunches();
     expect(punches).toHaveLength(1);
     expect(punches[0]).toMatchObject({ kind: "in", mode: "online", geo: { lat: expect.any(Number), lon: expect.any(Number) } });
+  });
+
+  it("is readable at 200% zoom: nothing overflows sideways and the punch button is in view", async () => {
+    // A popup is at most 800×600 device pixels: at 200% it has 400×300 CSS pixels to show.
+    await openPopup();
+    const button = page.getByRole("button", { name: "Clock out", exact: true });
+    await expect.poll(() => button.isVisible()).toBe(true);
+    await zoom200(800, 600);
+    // Zoomed: the button is drawn twice as wide as the popup's 100% width.
+    expect((await button.boundingBox())!.width).toBeGreaterThan(POPUP_WIDTH);
+    expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
+    expect(await fullyInViewport(button)).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, "extension-zoom-200.png") });
+    mkdirSync(DOCS_SHOTS, { recursive: true });
+    copyFileSync(join(SHOTS, "extension-zoom-200.png"), join(DOCS_SHOTS, "extension-zoom-200.png"));
+
+    // The options page in a 1280×800 window at 200%: 640 CSS pixels wide.
+    await page.goto(extUrl("options.html"));
+    await expect.poll(() => page.getByRole("heading", { name: "Enrolled as Mei Lin" }).isVisible()).toBe(true);
+    await zoom200(1280, 800);
+    expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "extension-options-zoom-200.png"), fullPage: true });
   });
 
   it("keeps a punch made offline, shows it waiting with the badge at 1, and delivers it once online", async () => {
