@@ -7,7 +7,7 @@ export default defineConfig({
   srcDir: ".",
   outDir: ".output",
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
+  manifest: ({ browser, manifestVersion }) => ({
     name: "__MSG_extName__",
     description: "__MSG_extDescription__",
     default_locale: "en",
@@ -30,10 +30,18 @@ export default defineConfig({
     },
     commands: {
       // Opens the popup, whose focused button punches with Enter: two keystrokes from anywhere.
-      _execute_action: { suggested_key: { default: "Alt+Shift+K" }, description: "__MSG_commandPunch__" },
+      // (Manifest V2, Firefox's default build, calls the same command _execute_browser_action.)
+      [manifestVersion === 2 ? "_execute_browser_action" : "_execute_action"]: {
+        suggested_key: { default: "Alt+Shift+K" },
+        description: "__MSG_commandPunch__",
+      },
     },
     // Pins the extension ID to bijgbcejjbekagfimlaolacafidilfig (SHA-256 of this DER public key),
     // so store, self-hosted and test builds share one ID and one set of passkeys.
-    key: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtnm8wi9OkCNnAamq8BRt6GyKQqUeIBQw1YEeO1SKyd+Pio3xzGV15ztZo9boTPa3TFC4DIBp5+eaItjVv7NsMIrDVLCIHRP6Hrhd+1gzelymq8NOhqNQ4FzhX6DXi8Ck621tFqmozFJxhLdANtakjfHLA2ma3CKFozUvs76hsptp/r6cRE6PCRKmeRDG6pDb3i2fy7YO9sOz5N2CiiGw4Nd30C33h2RVWk1lJ/o43ZhLkcIur+maqWN2MzaH6E7EybLvOCPKg/AcssHoNCMCAOLDoPd4iyjBGteiU/KTH895I5apUl5IRM2Jp3V3umtcOpsSyh3cPamwOBMdAK1DJwIDAQAB",
-  },
+    // Firefox ignores `key`: its ID comes from browser_specific_settings (docs/firefox.md), and
+    // managed storage (IT policy) needs that ID.
+    ...(browser === "firefox"
+      ? { browser_specific_settings: { gecko: { id: "clockwork@clockwork.example" } } }
+      : { key: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtnm8wi9OkCNnAamq8BRt6GyKQqUeIBQw1YEeO1SKyd+Pio3xzGV15ztZo9boTPa3TFC4DIBp5+eaItjVv7NsMIrDVLCIHRP6Hrhd+1gzelymq8NOhqNQ4FzhX6DXi8Ck621tFqmozFJxhLdANtakjfHLA2ma3CKFozUvs76hsptp/r6cRE6PCRKmeRDG6pDb3i2fy7YO9sOz5N2CiiGw4Nd30C33h2RVWk1lJ/o43ZhLkcIur+maqWN2MzaH6E7EybLvOCPKg/AcssHoNCMCAOLDoPd4iyjBGteiU/KTH895I5apUl5IRM2Jp3V3umtcOpsSyh3cPamwOBMdAK1DJwIDAQAB" }),
+  }),
 });
