@@ -18,6 +18,8 @@ const EXTENSION_ID = "bijgbcejjbekagfimlaolacafidilfig";
 const EXT_DIR = join(ROOT, "extension/.output/chrome-mv3");
 const SHOTS = join(ROOT, "test-results/e2e");
 const DOCS_SHOTS = join(ROOT, "docs/screenshots");
+/** `UPDATE_SCREENSHOTS=1 npm test` refreshes the pictures in docs/; a plain run leaves the tree as it was. */
+const UPDATE_DOCS = process.env.UPDATE_SCREENSHOTS === "1";
 /** The popup body is 23rem at 15px. */
 const POPUP_WIDTH = 345;
 
@@ -80,7 +82,7 @@ async function shot(name: string, docs = true) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, `extension-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (!docs) return;
+  if (!docs || !UPDATE_DOCS) return;
   mkdirSync(DOCS_SHOTS, { recursive: true });
   copyFileSync(file, join(DOCS_SHOTS, `extension-${name}.png`));
 }
@@ -346,8 +348,10 @@ describe("the extension, end to end", () => {
     expect(await fullyInViewport(button)).toBe(true);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, "extension-zoom-200.png") });
-    mkdirSync(DOCS_SHOTS, { recursive: true });
-    copyFileSync(join(SHOTS, "extension-zoom-200.png"), join(DOCS_SHOTS, "extension-zoom-200.png"));
+    if (UPDATE_DOCS) {
+      mkdirSync(DOCS_SHOTS, { recursive: true });
+      copyFileSync(join(SHOTS, "extension-zoom-200.png"), join(DOCS_SHOTS, "extension-zoom-200.png"));
+    }
 
     // The options page in a 1280×800 window at 200%: 640 CSS pixels wide.
     await page.goto(extUrl("options.html"));
