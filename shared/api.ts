@@ -178,10 +178,14 @@ export const PunchBatchResponseSchema = z.object({
 
 // ---- employee ----------------------------------------------------------------------
 
+/** Working hours the employee is expected to keep (company hours until schedules arrive). */
+export const WorkdaySchema = z.object({ start: z.string(), end: z.string(), days: z.array(z.number().int()) });
+
 export const MeResponseSchema = z.object({
   employee: EmployeeSchema,
   devices: z.array(DeviceSchema),
   today: DaySummarySchema,
+  workday: WorkdaySchema,
 });
 
 /** An instant as epoch milliseconds, or a local date. */

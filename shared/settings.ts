@@ -46,6 +46,12 @@ export const SettingsSchema = z.strictObject({
   syncedPasskeysAllowed: z.boolean(),
   /** Time zone of employees who have none of their own. */
   defaultTimezone: z.string().min(1).max(64),
+  /** Company working hours, local to each employee: the extension's reminders follow them. */
+  workday: z.strictObject({
+    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    days: z.array(z.number().int().min(1).max(7)).max(7),
+  }),
   outcomes: z.partialRecord(z.enum(REASON_CODES), z.enum(OUTCOMES)),
 });
 
@@ -56,6 +62,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxDevicesPerEmployee: 3,
   syncedPasskeysAllowed: true,
   defaultTimezone: "UTC",
+  workday: { start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] },
   outcomes: { ...DEFAULT_OUTCOMES },
 };
 

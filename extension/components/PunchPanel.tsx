@@ -6,6 +6,7 @@ import { t } from "../utils/i18n";
 import { onMessage, sendMessage } from "../utils/messaging";
 import { openPasskeyWindow } from "../utils/passkey-window";
 import { nextKind } from "../utils/punch";
+import { adoptCompanyHours } from "../utils/storage";
 import { liveToken, useAppState } from "./AppState";
 import { durationOf, localDateOf, timeOf } from "./format";
 import { runPunchCeremony, verdictOf, type Step, type Tone } from "./punch-ceremony";
@@ -63,7 +64,10 @@ export function PunchPanel() {
     const token = liveToken(state);
     if (!token) return setServerMinutes(null);
     try {
-      setServerMinutes((await api.me(token)).today.workedMinutes);
+      const me = await api.me(token);
+      setServerMinutes(me.today.workedMinutes);
+      // Reminders follow the company's hours unless the employee chose their own (background reschedules on change).
+      if (me.workday) await adoptCompanyHours(me.workday);
     } catch {
       setServerMinutes(null);
     }

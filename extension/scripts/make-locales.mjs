@@ -86,6 +86,7 @@ const MESSAGES = {
   startTime: ["Start of work", "上班时间"],
   endTime: ["End of work", "下班时间"],
   workdays: ["Workdays", "工作日"],
+  followCompany: ["Use my company's working hours", "使用公司的工作时间"],
   save: ["Save", "保存"],
   saved: ["Saved.", "已保存。"],
   languageTitle: ["Language", "语言"],

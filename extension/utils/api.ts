@@ -28,6 +28,8 @@ export interface MeResponse {
   employee: Employee;
   devices: Device[];
   today: DaySummary;
+  /** Company working hours (absent from servers older than this extension). */
+  workday?: { start: string; end: string; days: number[] };
 }
 
 export interface EnrollOptions {

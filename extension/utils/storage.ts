@@ -68,6 +68,8 @@ export interface Prefs {
   endTime: string;
   /** ISO weekdays, 1 = Monday .. 7 = Sunday. */
   workdays: number[];
+  /** Times and days follow the company's working hours from GET /api/me until the employee sets their own. */
+  followCompany: boolean;
 }
 
 /** IT policy from `browser.storage.managed` (Chrome enterprise policy). */
@@ -81,7 +83,7 @@ export interface Policy {
 
 export const RECEIPTS_CAP = 1000;
 
-export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5] };
+export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true };
 
 export const EMPTY_PUNCH_STATE: PunchState = { kind: null, since: null, pending: false, punchId: null, previous: null };
 
@@ -94,14 +96,35 @@ export const receiptsItem = storage.defineItem<StoredReceipt[]>("local:receipts"
 export const lastSyncItem = storage.defineItem<number | null>("local:lastSync", { fallback: null });
 export const punchStateItem = storage.defineItem<PunchState>("local:punchState", { fallback: EMPTY_PUNCH_STATE });
 
-/** v1 had no workdays (reminders fired every day); v2 adds them, Mon–Fri. */
+/**
+ * v1 had no workdays (reminders fired every day); v2 adds them, Mon–Fri. v3 adds
+ * `followCompany`: times set before v3 were chosen by the employee, so they are kept.
+ */
 export const prefsItem = storage.defineItem<Prefs>("local:prefs", {
   fallback: DEFAULT_PREFS,
-  version: 2,
+  version: 3,
   migrations: {
     2: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, workdays: old.workdays ?? [1, 2, 3, 4, 5] }),
+    3: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, followCompany: false }),
   },
 });
+
+/** Company working hours as GET /api/me gives them. */
+export interface Workday {
+  start: string;
+  end: string;
+  days: number[];
+}
+
+/** Takes the company's working hours for reminders, unless the employee set their own. Returns whether anything changed. */
+export async function adoptCompanyHours(workday: Workday): Promise<boolean> {
+  const prefs = await prefsItem.getValue();
+  if (!prefs.followCompany) return false;
+  const next = { ...prefs, startTime: workday.start, endTime: workday.end, workdays: [...workday.days].sort() };
+  if (next.startTime === prefs.startTime && next.endTime === prefs.endTime && next.workdays.join() === prefs.workdays.join()) return false;
+  await prefsItem.setValue(next);
+  return true;
+}
 
 /** Adds receipts (newest first), replacing any earlier one for the same punch id. */
 export async function saveReceipts(items: StoredReceipt[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import {
+import { adoptCompanyHours,
   attentionItem,
   effectiveServerUrl,
   enrolmentItem,
@@ -29,15 +29,24 @@ describe("storage items", () => {
     expect(await receiptsItem.getValue()).toEqual([]);
     expect(await lastSyncItem.getValue()).toBeNull();
     expect(await punchStateItem.getValue()).toMatchObject({ kind: null, since: null, pending: false });
-    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5] });
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true });
     expect(await serverUrlItem.getValue()).toBe("http://localhost:8787");
   });
 
-  it("prefs saved by v1 (no workdays) migrate to v2 keeping the employee's times, Mon–Fri", async () => {
+  it("prefs saved by v1 (no workdays) migrate keeping the employee's times, Mon–Fri, as their own", async () => {
     await fakeBrowser.storage.local.set({ prefs: { remindersEnabled: false, startTime: "08:30", endTime: "17:00" } });
     await prefsItem.migrate();
-    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: false, startTime: "08:30", endTime: "17:00", workdays: [1, 2, 3, 4, 5] });
-    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 2 });
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: false, startTime: "08:30", endTime: "17:00", workdays: [1, 2, 3, 4, 5], followCompany: false });
+    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 3 });
+  });
+
+  it("reminders take the company's hours from /api/me until the employee sets their own", async () => {
+    expect(await adoptCompanyHours({ start: "08:00", end: "16:30", days: [5, 1, 2, 3, 4, 6] })).toBe(true);
+    expect(await prefsItem.getValue()).toMatchObject({ startTime: "08:00", endTime: "16:30", workdays: [1, 2, 3, 4, 5, 6], followCompany: true });
+    expect(await adoptCompanyHours({ start: "08:00", end: "16:30", days: [1, 2, 3, 4, 5, 6] })).toBe(false);
+    await prefsItem.setValue({ ...(await prefsItem.getValue()), startTime: "10:00", followCompany: false });
+    expect(await adoptCompanyHours({ start: "07:00", end: "15:00", days: [1] })).toBe(false);
+    expect(await prefsItem.getValue()).toMatchObject({ startTime: "10:00", endTime: "16:30" });
   });
 
   it("receipts are kept newest first, one per punch, at most 1000", async () => {

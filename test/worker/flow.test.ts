@@ -118,6 +118,8 @@ describe("from a fresh database to recorded punches", () => {
     expect(me.json.employee).toMatchObject({ id: employee.id, name: "Li Wei 李伟", timezone: "Asia/Shanghai" });
     expect(me.json.devices).toHaveLength(1);
     expect(me.json.today).toMatchObject({ status: "present", workedMinutes: 0, flagged: [] });
+    // The extension's reminders follow the company's hours.
+    expect(me.json.workday).toEqual({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] });
     expect(me.json.today.firstIn).toBeLessThanOrEqual(me.json.today.lastOut);
 
     const mine = await call("GET", "/api/me/punches", { token: device.token });

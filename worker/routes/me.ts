@@ -37,7 +37,8 @@ export const meRoutes = new Hono<AppEnv>()
         db.select({ tz: punches.tz }).from(punches).where(eq(punches.employeeId, id)).orderBy(desc(punches.effectiveTime)).limit(1),
       ]);
       const now = Date.now();
-      const tz = employee!.timezone ?? latest?.tz ?? resolveSettings(settingsRows[0]?.data).defaultTimezone;
+      const policy = resolveSettings(settingsRows[0]?.data);
+      const tz = employee!.timezone ?? latest?.tz ?? policy.defaultTimezone;
       const today = localDate(now, tz);
       const todays = await db
         .select({ id: punches.id, kind: punches.kind, effectiveTime: punches.effectiveTime, status: punches.status })
@@ -47,6 +48,7 @@ export const meRoutes = new Hono<AppEnv>()
         employee: toEmployee(employee!),
         devices: withLastUse(deviceRows, lastUse),
         today: summarizeDay(today, todays, now),
+        workday: policy.workday,
       });
     },
   )

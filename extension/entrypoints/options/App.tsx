@@ -62,7 +62,9 @@ function Reminders() {
   const enabled = forced ?? prefs.remindersEnabled;
   const update = (patch: Partial<Prefs>) => {
     setSaved(false);
-    setPrefs({ ...prefs, ...patch });
+    // Changing the times or days makes them the employee's own.
+    const own = "startTime" in patch || "endTime" in patch || "workdays" in patch;
+    setPrefs({ ...prefs, ...patch, ...(own ? { followCompany: false } : {}) });
   };
   async function save(event: Event) {
     event.preventDefault();
@@ -82,6 +84,10 @@ function Reminders() {
             <span>{t("remindersEnabled")}</span>
           </label>
         )}
+        <label class="check">
+          <input type="checkbox" checked={prefs.followCompany} disabled={!enabled} onChange={(e) => update({ followCompany: e.currentTarget.checked })} />
+          <span>{t("followCompany")}</span>
+        </label>
         <div class="times">
           <label>
             {t("startTime")}
