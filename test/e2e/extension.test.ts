@@ -157,6 +157,9 @@ beforeAll(async () => {
   mkdirSync(assets);
   const state = join(tmp, "state");
   await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, "--config", "wrangler.toml"], log);
+  // Company hours other than the extension's defaults, to see its reminders follow /api/me.
+  const workday = JSON.stringify({ workday: { start: "08:30", end: "17:30", days: [1, 2, 3, 4, 5] } });
+  await wranglerRun(["d1", "execute", "DB", "--local", "--persist-to", state, "--config", "wrangler.toml", "--command", `INSERT INTO settings (id, data, updated_at) VALUES (1, '${workday}', 0)`], log);
   const setupToken = randomBytes(16).toString("base64url");
   const envFile = join(tmp, "worker.env");
   writeFileSync(
@@ -334,6 +337,11 @@ describe("the extension, end to end", () => {
     const punches = await serverPunches();
     expect(punches).toHaveLength(1);
     expect(punches[0]).toMatchObject({ kind: "in", mode: "online", geo: { lat: expect.any(Number), lon: expect.any(Number) } });
+    // The popup read /api/me: reminders now follow the company's hours (08:30–17:30 here).
+    const sw = await serviceWorker();
+    await expect
+      .poll(async () => (await sw.evaluate(() => (globalThis as any).chrome.storage.local.get("prefs"))).prefs?.startTime, { timeout: 10_000 })
+      .toBe("08:30");
   });
 
   it("is readable at 200% zoom: nothing overflows sideways and the punch button is in view", async () => {
