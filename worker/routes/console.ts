@@ -18,7 +18,7 @@ import { describeRoute } from "../openapi";
 import { auditInsert } from "../services/audit";
 import { hashSecret, newId } from "../services/crypto";
 import { ENROLL_RATE_LIMIT, beginEnrollment, completeEnrollment } from "../services/enrollment";
-import { enforceRateLimit } from "../services/rate-limit";
+import { limitPerIp } from "../services/rate-limit";
 import { toEmployee } from "../services/records";
 import { clientIp } from "../services/request";
 import { CONSOLE_SESSION_MS, SESSION_COOKIE, isSecureCookieOrigin, newSession, requireConsole } from "../services/sessions";
@@ -47,10 +47,7 @@ function setSessionCookie(c: Context<AppEnv>, token: string) {
   });
 }
 
-const limitAttempts = createMiddleware<AppEnv>(async (c, next) => {
-  await enforceRateLimit(c.var.db, `console:${clientIp(c) ?? "unknown"}`, ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs, Date.now());
-  await next();
-});
+const limitAttempts = limitPerIp("console", ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs);
 
 export const consoleRoutes = new Hono<AppEnv>()
   .use(consoleOrigin)

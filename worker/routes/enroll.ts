@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { describeRoute } from "../openapi";
 import { ENROLL_RATE_LIMIT, beginEnrollment, completeEnrollment } from "../services/enrollment";
-import { enforceRateLimit } from "../services/rate-limit";
+import { limitPerIp } from "../services/rate-limit";
 import { clientIp, extensionOrigins } from "../services/request";
 import { validate } from "../validation";
 
@@ -24,11 +24,7 @@ const extensionOrigin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const limitAttempts = createMiddleware<AppEnv>(async (c, next) => {
-  const now = Date.now();
-  await enforceRateLimit(c.var.db, `enroll:${clientIp(c) ?? "unknown"}`, ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs, now);
-  await next();
-});
+const limitAttempts = limitPerIp("enroll", ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs);
 
 export const enrollRoutes = new Hono<AppEnv>()
   .use(extensionOrigin)

@@ -2,9 +2,9 @@ import { and, asc, desc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { MePunchesQuerySchema, MeResponseSchema, PunchListSchema } from "../../shared/api";
 import { summarizeDay } from "../../shared/day";
-import { resolveSettings } from "../../shared/settings";
 import { localDate } from "../../shared/time";
-import { employees, punches, settings } from "../db/schema";
+import { employees, punches } from "../db/schema";
+import { policyFrom, policyQuery } from "../services/policy";
 import type { AppEnv } from "../env";
 import { describeRoute } from "../openapi";
 import { deviceListQueries, withLastUse } from "../services/devices";
@@ -33,11 +33,11 @@ export const meRoutes = new Hono<AppEnv>()
         db.select().from(employees).where(eq(employees.id, id)),
         deviceQuery,
         lastUseQuery,
-        db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
+        policyQuery(db),
         db.select({ tz: punches.tz }).from(punches).where(eq(punches.employeeId, id)).orderBy(desc(punches.effectiveTime)).limit(1),
       ]);
       const now = Date.now();
-      const policy = resolveSettings(settingsRows[0]?.data);
+      const policy = policyFrom(settingsRows);
       const tz = employee!.timezone ?? latest?.tz ?? policy.defaultTimezone;
       const today = localDate(now, tz);
       const todays = await db

@@ -1,12 +1,12 @@
 import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
-import { resolveSettings } from "../../shared/settings";
 import type { RegistrationResponseJSON } from "../../shared/webauthn-json";
 import { auditInsert } from "./audit";
 import { issueEmployeeToken, newSession } from "./sessions";
 import { FLOW_TTL_MS, registrationOptions, verifyRegistration } from "./webauthn";
 import { HOUR_MS } from "../../shared/time";
 import { batchableRun, type DB } from "../db/client";
-import { devices, employees, enrollmentCodes, settings, webauthnFlows } from "../db/schema";
+import { devices, employees, enrollmentCodes, webauthnFlows } from "../db/schema";
+import { policyFrom, policyQuery } from "./policy";
 import { ApiError } from "../errors";
 import { hashSecret, newEnrollmentCode, newId, normalizeEnrollmentCode } from "./crypto";
 
@@ -131,7 +131,7 @@ export async function completeEnrollment(
       .select()
       .from(employees)
       .where(inArray(employees.id, db.select({ id: enrollmentCodes.employeeId }).from(enrollmentCodes).where(eq(enrollmentCodes.codeHash, hash)))),
-    db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
+    policyQuery(db),
   ]);
   const flow = flows[0];
   const found = codes[0] && owners[0] ? { code: codes[0], employee: owners[0] } : undefined;
@@ -149,7 +149,7 @@ export async function completeEnrollment(
     throw codeInvalid();
   }
   const employee = found.employee;
-  const policy = resolveSettings(settingsRows[0]?.data);
+  const policy = policyFrom(settingsRows);
 
   const credential = await verifyRegistration({
     response: opts.response,

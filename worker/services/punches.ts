@@ -6,11 +6,11 @@ import { bracketPunchTime } from "../../shared/bracket";
 import type { ErrorCode } from "../../shared/errors";
 import { canonicalPunch, punchChallengeBase64Url, type Punch } from "../../shared/punch";
 import { evaluatePunch } from "../../shared/rules";
-import { resolveSettings } from "../../shared/settings";
 import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
-import { devices, employees, punches, settings } from "../db/schema";
+import { devices, employees, punches } from "../db/schema";
+import { policyFrom, policyQuery } from "./policy";
 import { auditInsert } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
@@ -98,9 +98,9 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       .innerJoin(employees, eq(employees.id, devices.employeeId))
       .where(inArray(devices.credentialId, credentialIds)),
     db.select().from(punches).where(inArray(punches.id, punchIds)),
-    db.select({ data: settings.data }).from(settings).where(eq(settings.id, 1)),
+    policyQuery(db),
   ]);
-  const policy = resolveSettings(settingsRows[0]?.data);
+  const policy = policyFrom(settingsRows);
   const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));
   const stored = new Map(existingRows.map((r) => [r.id, r]));
   const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));

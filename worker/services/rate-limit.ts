@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
 import type { DB } from "../db/client";
+import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { clientIp } from "./request";
 
 /**
  * Counts one attempt under `key` in a fixed window and refuses past `limit`.
@@ -19,4 +22,12 @@ export async function enforceRateLimit(db: DB, key: string, limit: number, windo
       retryAfterMs: windowStart + windowMs - now,
     });
   }
+}
+
+/** A middleware that counts each request against the caller's IP under `prefix`. */
+export function limitPerIp(prefix: string, limit: number, windowMs: number) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await enforceRateLimit(c.var.db, `${prefix}:${clientIp(c) ?? "unknown"}`, limit, windowMs, Date.now());
+    await next();
+  });
 }

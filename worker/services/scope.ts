@@ -1,17 +1,22 @@
-import { sql } from "drizzle-orm";
+import { type SQLWrapper, sql } from "drizzle-orm";
 import type { DB } from "../db/client";
 import type { Principal } from "../env";
 import { ApiError } from "../errors";
 
-/** Everyone who reports to `managerId`, directly or through other managers. */
-export async function reportIds(db: DB, managerId: string): Promise<Set<string>> {
-  const rows = await db.all<{ id: string }>(sql`
+/** The ids of everyone who reports to `managerId`, directly or through other managers. */
+function reportsOf(managerId: string) {
+  return sql`
     WITH RECURSIVE reports(id) AS (
       SELECT id FROM employees WHERE manager_id = ${managerId}
       UNION
       SELECT e.id FROM employees e JOIN reports r ON e.manager_id = r.id
     )
-    SELECT id FROM reports`);
+    SELECT id FROM reports`;
+}
+
+/** Everyone who reports to `managerId`, directly or through other managers. */
+export async function reportIds(db: DB, managerId: string): Promise<Set<string>> {
+  const rows = await db.all<{ id: string }>(reportsOf(managerId));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -24,13 +29,7 @@ export async function assertInScope(db: DB, principal: Principal, employeeId: st
 }
 
 /** The SQL condition limiting a query on `column` to the principal's scope (none for admins). */
-export function scopeCondition(principal: Principal, column: ReturnType<typeof sql.raw> | unknown) {
+export function scopeCondition(principal: Principal, column: SQLWrapper) {
   if (principal.role !== "manager") return undefined;
-  return sql`${column} IN (
-    WITH RECURSIVE reports(id) AS (
-      SELECT id FROM employees WHERE manager_id = ${principal.id}
-      UNION
-      SELECT e.id FROM employees e JOIN reports r ON e.manager_id = r.id
-    )
-    SELECT id FROM reports)`;
+  return sql`${column} IN (${reportsOf(principal.id)})`;
 }
