@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { PUNCH_KINDS, PunchGeoSchema, PunchSchema } from "./punch";
 import { REASON_CODES } from "./settings";
+import { ClockTimeSchema, ScheduleFieldsSchema } from "./schedule";
+import { SettingsSchema } from "./settings";
 import { isValidTimeZone } from "./time";
+import { isValidCidr, normalizeCidr } from "./network";
 import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from "./webauthn-json";
 
 export const ROLES = ["employee", "manager", "auditor", "admin"] as const;
@@ -90,7 +93,12 @@ export type ReceiptPayload = z.infer<typeof ReceiptPayloadSchema>;
 
 export const SessionSchema = z.object({ token: z.string(), expiresAt: EpochMs });
 
-export const DAY_STATUSES = ["present", "late", "early_leave", "absent", "incomplete", "holiday", "rest_day"] as const;
+/**
+ * `scheduled`: a working day that has not ended and has no punch yet (it becomes
+ * `absent` once the shift is over without one).
+ */
+export const DAY_STATUSES = ["present", "late", "early_leave", "absent", "incomplete", "holiday", "rest_day", "scheduled"] as const;
+export type DayStatus = (typeof DAY_STATUSES)[number];
 
 export const DaySummarySchema = z.object({
   date: LocalDateSchema,
@@ -264,3 +272,127 @@ export const AdminPunchesQuerySchema = z.object({
 export const AdminPunchPageSchema = z.object({ items: z.array(PunchRecordSchema), nextCursor: z.string().nullable() });
 
 export const IdParamSchema = z.object({ id: Id });
+
+// ---- rules configuration -------------------------------------------------------------------
+
+const Latitude = z.number().min(-90).max(90);
+const Longitude = z.number().min(-180).max(180);
+/** Geofence radius in metres. */
+const RadiusM = z.number().int().min(1).max(100_000);
+/** Who a site or network applies to: `null` (or left out) for everyone, or the chosen employees. */
+const EmployeeIds = z.array(Id).max(10_000).nullable();
+
+export const SiteInputSchema = z.strictObject({
+  name: Name,
+  lat: Latitude,
+  lon: Longitude,
+  radiusM: RadiusM,
+  employeeIds: EmployeeIds.optional(),
+});
+export const SiteUpdateSchema = SiteInputSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
+export const SiteSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+  radiusM: z.number().int(),
+  employeeIds: z.array(z.string()).nullable(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export type Site = z.infer<typeof SiteSchema>;
+export const SiteListSchema = z.object({ items: z.array(SiteSchema) });
+
+/** An employee's approved remote place (a home office). */
+export const LocationInputSchema = z.strictObject({ name: Name, lat: Latitude, lon: Longitude, radiusM: RadiusM });
+export const LocationUpdateSchema = LocationInputSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
+export const LocationSchema = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  name: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+  radiusM: z.number().int(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export type Location = z.infer<typeof LocationSchema>;
+export const LocationListSchema = z.object({ items: z.array(LocationSchema) });
+export const LocationParamSchema = z.object({ id: Id, locationId: Id });
+
+const Cidr = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(isValidCidr, "must be an IPv4 or IPv6 CIDR range, such as 203.0.113.0/24 or 2001:db8::/32")
+  .transform(normalizeCidr);
+export const NetworkInputSchema = z.strictObject({ name: Name, cidr: Cidr, employeeIds: EmployeeIds.optional() });
+export const NetworkUpdateSchema = NetworkInputSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
+export const NetworkSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  cidr: z.string(),
+  employeeIds: z.array(z.string()).nullable(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export type Network = z.infer<typeof NetworkSchema>;
+export const NetworkListSchema = z.object({ items: z.array(NetworkSchema) });
+
+export { ScheduleInputSchema } from "./schedule";
+/** Changed fields; the result is checked again as a whole schedule. */
+export const ScheduleUpdateSchema = ScheduleFieldsSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
+export const ScheduleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  timezone: z.string().nullable(),
+  kind: z.enum(["fixed", "flexible"]),
+  days: z.array(z.object({ weekday: z.number().int(), start: ClockTimeSchema, end: ClockTimeSchema })),
+  graceLateMin: z.number().int(),
+  graceEarlyMin: z.number().int(),
+  earliestInMin: z.number().int(),
+  coreStart: z.string().nullable(),
+  coreEnd: z.string().nullable(),
+  requiredMinutes: z.number().int().nullable(),
+  restDayWorkAllowed: z.boolean(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export const ScheduleListSchema = z.object({ items: z.array(ScheduleSchema) });
+export type ScheduleRecord = z.infer<typeof ScheduleSchema>;
+
+export const HolidayInputSchema = z.strictObject({ date: LocalDateSchema, name: Name });
+export const HolidayUpdateSchema = HolidayInputSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
+export const HolidayImportSchema = z.strictObject({
+  items: z.array(HolidayInputSchema).min(1).max(1000),
+  /** Replace every holiday in the years the list covers (otherwise add and rename). */
+  replaceYears: z.boolean().optional(),
+});
+export const HolidaySchema = z.object({ id: z.string(), date: LocalDateSchema, name: z.string(), createdAt: EpochMs, updatedAt: EpochMs });
+export const HolidayListSchema = z.object({ items: z.array(HolidaySchema) });
+export const HolidayListQuerySchema = z.object({ year: z.string().regex(/^\d{4}$/).optional() });
+export const HolidayImportResponseSchema = z.object({ created: z.number().int(), updated: z.number().int(), deleted: z.number().int() });
+
+/** Every setting may be changed on its own; `outcomes` merges per reason. */
+export const SettingsUpdateSchema = SettingsSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one setting to change");
+export const SettingsResponseSchema = SettingsSchema.extend({ outcomes: z.record(z.string(), z.enum(["ignore", "flag", "reject"])) });
+
+// ---- reports -----------------------------------------------------------------------------
+
+/** The longest range a timesheet covers (a month and a bit, both ends inclusive). */
+export const MAX_REPORT_DAYS = 62;
+
+export const TimesheetQuerySchema = z.object({
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+  format: z.enum(["json", "csv"]).default("json"),
+  employeeId: Id.optional(),
+});
+export const TimesheetRowSchema = DaySummarySchema.extend({
+  employeeId: z.string(),
+  employeeName: z.string(),
+  /** The zone the day was judged in. */
+  timezone: z.string(),
+});
+export type TimesheetRow = z.infer<typeof TimesheetRowSchema>;
+export const TimesheetSchema = z.object({ items: z.array(TimesheetRowSchema) });

@@ -53,6 +53,16 @@ export const SettingsSchema = z.strictObject({
     days: z.array(z.number().int().min(1).max(7)).max(7),
   }),
   outcomes: z.partialRecord(z.enum(REASON_CODES), z.enum(OUTCOMES)),
+  /** The most of a fix's reported accuracy (metres) that may widen a geofence; worse fixes are `low_accuracy`. */
+  locationAccuracyAllowanceM: z.number().int().min(0).max(10_000),
+  /** Distance between the IP's location and the browser's beyond which a punch is `ip_location_mismatch`. */
+  ipMismatchKm: z.number().min(1).max(20_000),
+  /** Speed between consecutive punches beyond which a punch is `impossible_travel`. */
+  travelSpeedKmh: z.number().min(1).max(100_000),
+  /** ISO 3166-1 alpha-2 codes punches may come from (by the request's IP); empty allows all. */
+  allowedCountries: z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code, upper case")).max(300),
+  /** Decimal places of latitude and longitude kept with a punch (4 ≈ 11 m); rules see the full fix. */
+  locationPrecision: z.number().int().min(0).max(7),
 });
 
 export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes"> & { outcomes: Record<ReasonCode, Outcome> };
@@ -64,6 +74,11 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultTimezone: "UTC",
   workday: { start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] },
   outcomes: { ...DEFAULT_OUTCOMES },
+  locationAccuracyAllowanceM: 100,
+  ipMismatchKm: 500,
+  travelSpeedKmh: 900,
+  allowedCountries: [],
+  locationPrecision: 4,
 };
 
 /** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */

@@ -13,7 +13,11 @@ describe("evaluatePunch", () => {
     ["skew rejected by policy wins over a flag", { mode: "offline", clockSkew: true }, { clock_skew: "reject" }, { status: "rejected", reasons: ["offline", "clock_skew"] }],
   ] as const)("%s", (_name, input, outcomes, expected) => {
     const settings = resolveSettings({ outcomes });
-    expect(evaluatePunch({ ...input, settings })).toEqual(expected);
+    const base = {
+      kind: "in", time: 0, fix: null, fixError: null, places: [], networks: [], ip: null, country: null,
+      ipLocation: null, previous: null, day: null, syncedPasskey: false,
+    } as const;
+    expect(evaluatePunch({ ...base, ...input, settings })).toEqual(expected);
   });
 });
 

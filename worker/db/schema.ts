@@ -23,6 +23,7 @@ export const employees = sqliteTable(
     index("employees_manager_id_idx").on(t.managerId),
     index("employees_role_idx").on(t.role),
     index("employees_name_idx").on(t.name, t.id),
+    index("employees_schedule_id_idx").on(t.scheduleId),
   ],
 );
 
@@ -136,6 +137,9 @@ export const punches = sqliteTable(
     city: text("city"),
     asn: integer("asn"),
     colo: text("colo"),
+    /** Where Cloudflare places the request's IP (city level), for the mismatch and travel rules. */
+    ipLat: real("ip_lat"),
+    ipLon: real("ip_lon"),
     /** The exact canonical JSON the employee signed, and its SHA-256 (the challenge). */
     signedPunch: text("signed_punch"),
     punchHash: text("punch_hash").notNull(),
@@ -208,4 +212,73 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at"),
   },
   (t) => [uniqueIndex("api_keys_key_hash_idx").on(t.keyHash)],
+);
+
+/** Company geofences. `employee_ids` null: everyone; otherwise the chosen employees. */
+export const sites = sqliteTable("sites", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  lat: real("lat").notNull(),
+  lon: real("lon").notNull(),
+  radiusM: integer("radius_m").notNull(),
+  employeeIds: text("employee_ids", { mode: "json" }).$type<string[] | null>(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** An employee's approved remote places (a home office), also geofences. */
+export const employeeLocations = sqliteTable(
+  "employee_locations",
+  {
+    id: text("id").primaryKey(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    name: text("name").notNull(),
+    lat: real("lat").notNull(),
+    lon: real("lon").notNull(),
+    radiusM: integer("radius_m").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("employee_locations_employee_id_idx").on(t.employeeId)],
+);
+
+/** Allowed IP ranges. `employee_ids` null: company-wide; otherwise the chosen employees. */
+export const networks = sqliteTable("networks", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  cidr: text("cidr").notNull(),
+  employeeIds: text("employee_ids", { mode: "json" }).$type<string[] | null>(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Weekly patterns (shared/schedule.ts). */
+export const schedules = sqliteTable("schedules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  timezone: text("timezone"),
+  kind: text("kind", { enum: ["fixed", "flexible"] }).notNull(),
+  days: text("days", { mode: "json" }).$type<{ weekday: number; start: string; end: string }[]>().notNull(),
+  graceLateMin: integer("grace_late_min").notNull(),
+  graceEarlyMin: integer("grace_early_min").notNull(),
+  earliestInMin: integer("earliest_in_min").notNull(),
+  coreStart: text("core_start"),
+  coreEnd: text("core_end"),
+  requiredMinutes: integer("required_minutes"),
+  restDayWorkAllowed: integer("rest_day_work_allowed", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** The company holiday calendar: one entry per local date. */
+export const holidays = sqliteTable(
+  "holidays",
+  {
+    id: text("id").primaryKey(),
+    date: text("date").notNull(),
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("holidays_date_idx").on(t.date)],
 );

@@ -209,7 +209,23 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       deviceUpdates.set(device.id, check.counter);
     }
 
-    const verdict = evaluatePunch({ mode: bracket.mode, clockSkew: bracket.clockSkew, settings: policy });
+    const verdict = evaluatePunch({
+      kind: punch.kind,
+      time: bracket.effectiveTime,
+      mode: bracket.mode,
+      clockSkew: bracket.clockSkew,
+      fix: "lat" in punch.geo ? punch.geo : null,
+      fixError: "error" in punch.geo ? punch.geo.error : null,
+      places: [],
+      networks: [],
+      ip: ctx.ip,
+      country: ctx.geo.country,
+      ipLocation: null,
+      previous: null,
+      day: null,
+      syncedPasskey: device.backedUp,
+      settings: policy,
+    });
     const geoFix = "lat" in punch.geo ? punch.geo : null;
     const receipt: ReceiptPayload = {
       v: 1,

@@ -1,0 +1,43 @@
+import ipaddr from "ipaddr.js";
+
+/** True for an IPv4 or IPv6 range in CIDR notation (a bare address is not a range). */
+export function isValidCidr(text: string): boolean {
+  try {
+    ipaddr.parseCIDR(text.trim());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One spelling per range: the network address and prefix, IPv6 compressed, lower case. */
+export function normalizeCidr(text: string): string {
+  const [address, prefix] = ipaddr.parseCIDR(text.trim());
+  const network =
+    address.kind() === "ipv4"
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${prefix}`);
+  return `${network.toString()}/${prefix}`;
+}
+
+/**
+ * Whether `ip` lies in any of `cidrs`. IPv4-mapped IPv6 addresses
+ * (`::ffff:203.0.113.7`) count as their IPv4 address. Unparseable input matches nothing.
+ */
+export function ipInRanges(ip: string, cidrs: readonly string[]): boolean {
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = ipaddr.process(ip.trim());
+  } catch {
+    return false;
+  }
+  for (const cidr of cidrs) {
+    try {
+      const range = ipaddr.parseCIDR(cidr);
+      if (range[0].kind() === address.kind() && address.match(range)) return true;
+    } catch {
+      // A stored range that no longer parses allows nothing.
+    }
+  }
+  return false;
+}

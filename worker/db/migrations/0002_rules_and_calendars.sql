@@ -1,0 +1,1 @@
+CREATE INDEX `employees_schedule_id_idx` ON `employees` (`schedule_id`);
