@@ -1,6 +1,7 @@
-import type { DaySummary } from "./api";
+import type { DayStatus, DaySummary } from "./api";
 import type { PunchKind } from "./punch";
 import type { PunchStatus } from "./rules";
+import { workDays, type DayPlan, type HolidayCalendar, type Schedule } from "./schedule";
 import { MINUTE_MS } from "./time";
 
 export interface DayPunch {
@@ -10,29 +11,50 @@ export interface DayPunch {
   status: PunchStatus;
 }
 
-/**
- * Summarises one employee's local day from its punches. Rejected punches do
- * not count. Intervals pair each "in" with the next "out"; an "in" after an
- * open "in" keeps the earlier one. Schedules, holidays and lateness come with
- * the rules engine; until then a day with punches is `present` (or
- * `incomplete` when a pair is open) and a day without is `absent`.
- */
-export function summarizeDay(
-  date: string,
-  punches: readonly DayPunch[],
-  /** Counts a still-open interval up to this instant (now, for today); null counts none. */
-  openUntil: number | null = null,
-): DaySummary {
-  const counted = punches
-    .filter((p) => p.status !== "rejected")
-    .sort((a, b) => a.effectiveTime - b.effectiveTime || a.id.localeCompare(b.id));
+type SummaryRules = Pick<Schedule, "kind" | "graceLateMin" | "graceEarlyMin">;
 
+const byTime = (a: DayPunch, b: DayPunch) =>
+  a.effectiveTime - b.effectiveTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Whole minutes of `ms`, counted in full once beyond the grace, else 0. */
+const beyondGrace = (ms: number, graceMin: number) => (ms > graceMin * MINUTE_MS ? Math.floor(ms / MINUTE_MS) : 0);
+
+/**
+ * Summarises one work day from the punches inside its bounds (any order, any status).
+ * Rejected punches do not count; accepted and flagged ones do. Each "in" pairs with
+ * the next "out"; an "in" while one is open keeps the earlier. An interval still open
+ * counts up to `now` until the day closes (`now >= closesAt`), after which it counts
+ * nothing and makes the day `incomplete`. Lateness and early leave follow the plan's
+ * shift (core hours and required minutes for flexible schedules); on a holiday or rest
+ * day all work is overtime.
+ */
+export function summarizeDay(input: {
+  date: string;
+  plan: DayPlan;
+  schedule: SummaryRules;
+  punches: readonly DayPunch[];
+  /** The present instant. */
+  now: number;
+  /** The day's `workDayBounds(...).to`: from then on the day is over. */
+  closesAt: number;
+}): DaySummary {
+  const counted = input.punches.filter((p) => p.status !== "rejected").sort(byTime);
+  return summarizeCounted(input, counted);
+}
+
+/** `summarizeDay` for punches already without rejected ones and sorted by (time, id). */
+function summarizeCounted(
+  { date, plan, schedule, now, closesAt }: { date: string; plan: DayPlan; schedule: SummaryRules; now: number; closesAt: number },
+  counted: readonly DayPunch[],
+): DaySummary {
   let open: number | null = null;
   let workedMs = 0;
   let unpaired = false;
   let firstIn: number | null = null;
   let lastOut: number | null = null;
+  const flagged: string[] = [];
   for (const punch of counted) {
+    if (punch.status === "flagged") flagged.push(punch.id);
     if (punch.kind === "in") {
       firstIn ??= punch.effectiveTime;
       open ??= punch.effectiveTime;
@@ -45,20 +67,64 @@ export function summarizeDay(
       }
     }
   }
-  const stillIn = open !== null;
-  if (stillIn && openUntil !== null && openUntil > open!) workedMs += openUntil - open!;
+  const closed = now >= closesAt;
+  const clockedIn = open !== null;
+  if (clockedIn) {
+    if (closed) unpaired = true;
+    else workedMs += Math.max(0, now - open!);
+  }
+  const worked = Math.floor(workedMs / MINUTE_MS);
+  const incomplete = closed && unpaired;
+  const summary = (status: DayStatus, lateMinutes = 0, earlyLeaveMinutes = 0, overtimeMinutes = 0): DaySummary => ({
+    date, status, firstIn, lastOut, workedMinutes: worked, lateMinutes, earlyLeaveMinutes, overtimeMinutes, flagged,
+  });
 
-  const status: DaySummary["status"] =
-    counted.length === 0 ? "absent" : unpaired || stillIn ? "incomplete" : "present";
-  return {
-    date,
-    status,
-    firstIn,
-    lastOut,
-    workedMinutes: Math.max(0, Math.floor(workedMs / MINUTE_MS)),
-    lateMinutes: 0,
-    earlyLeaveMinutes: 0,
-    overtimeMinutes: 0,
-    flagged: punches.filter((p) => p.status === "flagged").map((p) => p.id),
-  };
+  if (plan.kind !== "shift") {
+    return summary(incomplete ? "incomplete" : plan.kind === "holiday" ? "holiday" : "rest_day", 0, 0, worked);
+  }
+  const shift = plan.shift;
+  const shiftOver = closed || now >= shift.end;
+  if (counted.length === 0) return summary(shiftOver ? "absent" : "scheduled");
+
+  // Leaving early is judged once the employee has left and the shift is over.
+  const judgeLeave = !clockedIn && shiftOver;
+  let late = 0;
+  let early = 0;
+  if (schedule.kind === "fixed") {
+    if (firstIn !== null) late = beyondGrace(firstIn - shift.start, schedule.graceLateMin);
+    if (judgeLeave && lastOut !== null) early = beyondGrace(shift.end - lastOut, schedule.graceEarlyMin);
+  } else {
+    if (firstIn !== null && shift.coreStart !== null) late = beyondGrace(firstIn - shift.coreStart, schedule.graceLateMin);
+    if (judgeLeave && lastOut !== null && shift.coreEnd !== null) early = beyondGrace(shift.coreEnd - lastOut, schedule.graceEarlyMin);
+    if (judgeLeave && worked < shift.requiredMinutes - schedule.graceEarlyMin) early = Math.max(early, shift.requiredMinutes - worked);
+  }
+  const status = incomplete ? "incomplete" : late > 0 ? "late" : early > 0 ? "early_leave" : "present";
+  return summary(status, late, early, Math.max(0, worked - shift.requiredMinutes));
+}
+
+/**
+ * Every work day from `from` to `to` (local dates, inclusive) for one employee. Each
+ * punch goes to the day whose `workDayBounds` hold it, in one sweep over the punches
+ * sorted once; punches outside the range are left out.
+ */
+export function summarizeDays(input: {
+  schedule: Schedule;
+  tz: string;
+  holidays: HolidayCalendar;
+  from: string;
+  to: string;
+  punches: readonly DayPunch[];
+  now: number;
+}): DaySummary[] {
+  const { schedule, tz, holidays, now } = input;
+  const counted = input.punches.filter((p) => p.status !== "rejected").sort(byTime);
+  const summaries: DaySummary[] = [];
+  let i = 0;
+  for (const { date, plan, from, to } of workDays(schedule, input.from, input.to, tz, holidays)) {
+    while (i < counted.length && counted[i]!.effectiveTime < from) i++;
+    const first = i;
+    while (i < counted.length && counted[i]!.effectiveTime < to) i++;
+    summaries.push(summarizeCounted({ date, plan, schedule, now, closesAt: to }, counted.slice(first, i)));
+  }
+  return summaries;
 }
