@@ -186,7 +186,7 @@ export const PunchBatchResponseSchema = z.object({
 
 // ---- employee ----------------------------------------------------------------------
 
-/** Working hours the employee is expected to keep (company hours until schedules arrive). */
+/** Working hours the employee is expected to keep: their schedule's, or the company's (reminders follow them). */
 export const WorkdaySchema = z.object({ start: z.string(), end: z.string(), days: z.array(z.number().int()) });
 
 export const MeResponseSchema = z.object({
@@ -194,6 +194,8 @@ export const MeResponseSchema = z.object({
   devices: z.array(DeviceSchema),
   today: DaySummarySchema,
   workday: WorkdaySchema,
+  /** The zone the employee's days are judged in. */
+  timezone: z.string(),
 });
 
 /** An instant as epoch milliseconds, or a local date. */
@@ -361,7 +363,14 @@ export const ScheduleSchema = z.object({
 export const ScheduleListSchema = z.object({ items: z.array(ScheduleSchema) });
 export type ScheduleRecord = z.infer<typeof ScheduleSchema>;
 
-export const HolidayInputSchema = z.strictObject({ date: LocalDateSchema, name: Name });
+/** A local date that exists on the calendar (not 2026-02-30). */
+const CalendarDate = LocalDateSchema.refine((date) => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const utc = new Date(Date.UTC(y, m - 1, d));
+  return utc.getUTCFullYear() === y && utc.getUTCMonth() === m - 1 && utc.getUTCDate() === d;
+}, { message: "must be a real calendar date", when: (payload) => payload.issues.length === 0 });
+
+export const HolidayInputSchema = z.strictObject({ date: CalendarDate, name: Name });
 export const HolidayUpdateSchema = HolidayInputSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one field to change");
 export const HolidayImportSchema = z.strictObject({
   items: z.array(HolidayInputSchema).min(1).max(1000),
@@ -369,12 +378,16 @@ export const HolidayImportSchema = z.strictObject({
   replaceYears: z.boolean().optional(),
 });
 export const HolidaySchema = z.object({ id: z.string(), date: LocalDateSchema, name: z.string(), createdAt: EpochMs, updatedAt: EpochMs });
+export type Holiday = z.infer<typeof HolidaySchema>;
 export const HolidayListSchema = z.object({ items: z.array(HolidaySchema) });
 export const HolidayListQuerySchema = z.object({ year: z.string().regex(/^\d{4}$/).optional() });
 export const HolidayImportResponseSchema = z.object({ created: z.number().int(), updated: z.number().int(), deleted: z.number().int() });
 
 /** Every setting may be changed on its own; `outcomes` merges per reason. */
-export const SettingsUpdateSchema = SettingsSchema.partial().refine((b) => Object.keys(b).length > 0, "give at least one setting to change");
+export const SettingsUpdateSchema = SettingsSchema.partial()
+  // Stored zones must resolve: every day summary of an employee without a zone reads it.
+  .extend({ defaultTimezone: TimeZone.optional() })
+  .refine((b) => Object.keys(b).length > 0, "give at least one setting to change");
 export const SettingsResponseSchema = SettingsSchema.extend({ outcomes: z.record(z.string(), z.enum(["ignore", "flag", "reject"])) });
 
 // ---- reports -----------------------------------------------------------------------------

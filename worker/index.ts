@@ -9,7 +9,13 @@ import { ApiError, errorBody, renderError } from "./errors";
 import { buildOpenApi } from "./openapi";
 import { deviceRoutes } from "./routes/admin/devices";
 import { employeeRoutes } from "./routes/admin/employees";
+import { holidayRoutes } from "./routes/admin/holidays";
+import { networkRoutes } from "./routes/admin/networks";
 import { adminPunchRoutes } from "./routes/admin/punches";
+import { reportRoutes } from "./routes/admin/reports";
+import { scheduleRoutes } from "./routes/admin/schedules";
+import { settingsRoutes } from "./routes/admin/settings";
+import { siteRoutes } from "./routes/admin/sites";
 import { consoleRoutes } from "./routes/console";
 import { enrollRoutes } from "./routes/enroll";
 import { meRoutes } from "./routes/me";
@@ -25,7 +31,13 @@ const admin = new Hono<AppEnv>()
   .use(requireConsole())
   .route("/employees", employeeRoutes)
   .route("/devices", deviceRoutes)
-  .route("/punches", adminPunchRoutes);
+  .route("/punches", adminPunchRoutes)
+  .route("/sites", siteRoutes)
+  .route("/networks", networkRoutes)
+  .route("/schedules", scheduleRoutes)
+  .route("/holidays", holidayRoutes)
+  .route("/settings", settingsRoutes)
+  .route("/reports", reportRoutes);
 
 const api = new Hono<AppEnv>()
   .use(async (c, next) => {

@@ -12,11 +12,15 @@
  * would add a SELECT, so the baseline takes it from the body to stay at one statement.
  * The bench seeds `employees` and `devices` rows (device id = credential id) so that the
  * foreign keys of the inserted row hold.
+ *
+ * For the timesheet bench it also answers `GET /punches?since&until`: one bare SELECT of the
+ * rows a timesheet reads (the same columns, the same time range), returned as JSON. That is the
+ * floor a report over those rows can cost.
  */
 
 /** The slice of the D1 binding this Worker uses (kept local so the file needs no workers types). */
 interface D1Like {
-  prepare(query: string): { bind(...values: unknown[]): { run(): Promise<unknown> } };
+  prepare(query: string): { bind(...values: unknown[]): { run(): Promise<unknown>; all(): Promise<{ results: unknown[] }> } };
 }
 
 interface Env {
@@ -68,6 +72,9 @@ const INSERT = `INSERT INTO punches (
   mode, status, reasons, ip, signed_punch, punch_hash, assertion, receipt_payload, receipt_signature
 ) VALUES (?, ?, ?, 'device', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'online', 'accepted', '[]', ?, ?, ?, ?, '', '')`;
 
+const SELECT = `SELECT id, employee_id, kind, effective_time, status FROM punches
+  WHERE effective_time >= ? AND effective_time < ?`;
+
 const json = (body: unknown, status: number) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
@@ -75,6 +82,11 @@ export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && pathname === "/health") return json({ ok: true }, 200);
+    if (request.method === "GET" && pathname === "/punches") {
+      const params = new URL(request.url).searchParams;
+      const { results } = await env.DB.prepare(SELECT).bind(Number(params.get("since")), Number(params.get("until"))).all();
+      return json({ items: results }, 200);
+    }
     if (request.method !== "POST" || pathname !== "/punches") return json({ error: "not found" }, 404);
 
     let body: BaselineRequest;

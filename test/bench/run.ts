@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "../support/api-client";
 import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
+import { printTimesheet, timesheetBench } from "./timesheet";
 import { buildWorker, DevServer, freePort, killAllNow, ROOT, stopAll, wranglerRun } from "../support/wrangler";
 
 // ---- parameters (environment overrides are for quick trial runs; defaults are the bench) ----
@@ -26,6 +27,11 @@ const PUNCHES_PER_EMPLOYEE = int("BENCH_PUNCHES_PER_EMPLOYEE", 5);
 const SETUP_CONCURRENCY = int("BENCH_SETUP_CONCURRENCY", 20);
 const LOAD_CONCURRENCY = int("BENCH_CONCURRENCY", 50);
 const WARMUP = int("BENCH_WARMUP", 200);
+const TIMESHEET_EMPLOYEES = int("BENCH_TIMESHEET_EMPLOYEES", 1000);
+const TIMESHEET_REPEATS = int("BENCH_TIMESHEET_REPEATS", 3);
+/** `punches` or `timesheet` runs one half of the bench; unset runs both. */
+const ONLY = process.env.BENCH_ONLY ?? "";
+if (!["", "punches", "timesheet"].includes(ONLY)) throw new Error("BENCH_ONLY must be punches or timesheet");
 for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY })) {
   if (!(value >= 1)) throw new Error(`BENCH_${name} must be a positive integer`);
 }
@@ -148,11 +154,6 @@ async function main() {
   mkdirSync(emptyAssets);
   log(`bundled product and baseline Workers in ${seconds(t)}`);
 
-  const extensionOrigin = wranglerVar("EXTENSION_ORIGINS").split(",")[0]!.trim();
-
-  // ---- product: fresh D1, secrets in a temporary env file -------------------------------------
-  const productState = join(tmp, "product-state");
-  const productLog = join(tmp, "product.log");
   const setupToken = randomBytes(16).toString("base64url");
   const receiptKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
   const envFile = join(tmp, "product.env");
@@ -168,7 +169,62 @@ async function main() {
     { mode: 0o600 },
   );
 
-  t = performance.now();
+  const results: Record<string, unknown> = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+  };
+  let failed = false;
+  if (ONLY !== "timesheet") {
+    const punch = await punchBench({ tmp, productBundle, baselineBundle, emptyAssets, envFile, setupToken });
+    results.punches = punch.results;
+    failed ||= punch.failed;
+  }
+  if (ONLY !== "punches") {
+    const month = lastLongMonth(new Date());
+    t = performance.now();
+    const timesheet = await timesheetBench({
+      tmp,
+      productConfig: PRODUCT_CONFIG,
+      baselineConfig: BASELINE_CONFIG,
+      productBundle,
+      baselineBundle,
+      emptyAssets,
+      envFile,
+      employees: TIMESHEET_EMPLOYEES,
+      ...month,
+      repeats: TIMESHEET_REPEATS,
+      log,
+    });
+    log(`timesheet bench done in ${seconds(t)}`);
+    results.timesheet = timesheet;
+  }
+  results.totalSeconds = round((performance.now() - started) / 1000, 1);
+  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
+  if (results.punches) printTable(results.punches as Parameters<typeof printTable>[0]);
+  if (results.timesheet) printTimesheet(results.timesheet as Parameters<typeof printTimesheet>[0]);
+  log(`results written to ${RESULTS_FILE}; whole run ${results.totalSeconds} s`);
+
+  // Keep the wrangler logs when something failed, to see why.
+  if (process.env.BENCH_KEEP_TMP || failed) log(`kept ${tmp} (wrangler logs inside)`);
+  else rmSync(tmp, { recursive: true, force: true });
+}
+
+/** The latest month with 31 days that has ended: the timesheet bench reports on it. */
+function lastLongMonth(now: Date): { from: string; to: string } {
+  for (let back = 1; ; back++) {
+    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0));
+    if (last.getUTCDate() === 31) return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
+  }
+}
+
+/** The punch path: product against baseline, with the company's rules switched on. */
+async function punchBench(o: { tmp: string; productBundle: string; baselineBundle: string; emptyAssets: string; envFile: string; setupToken: string }) {
+  const { tmp, productBundle, baselineBundle, emptyAssets, envFile, setupToken } = o;
+  const extensionOrigin = wranglerVar("EXTENSION_ORIGINS").split(",")[0]!.trim();
+  const productState = join(tmp, "product-state");
+  const productLog = join(tmp, "product.log");
+  let t = performance.now();
   await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", productState, "--config", PRODUCT_CONFIG], productLog);
   const productPort = await freePort();
   // Console routes demand Origin = CONSOLE_ORIGIN, and its hostname is the console's RP ID.
@@ -202,6 +258,28 @@ async function main() {
   );
   const setupSeconds = (performance.now() - t) / 1000;
   log(`setup: admin + ${EMPLOYEES} employees with enrolled passkeys in ${setupSeconds.toFixed(1)} s`);
+
+  // The rules on, as a company would have them: a site around everyone's fix, the network the
+  // employees punch from, and a schedule every employee works to.
+  t = performance.now();
+  const asAdmin = { cookie: admin.cookie, origin: consoleOrigin };
+  await api.expect(201, "POST", "/api/admin/sites", { ...asAdmin, body: { name: "Berlin office", lat: 52.5245, lon: 13.405, radiusM: 1000 } });
+  await api.expect(201, "POST", "/api/admin/networks", { ...asAdmin, body: { name: "Office network", cidr: "10.0.0.0/8" } });
+  const schedule = await api.expect(201, "POST", "/api/admin/schedules", {
+    ...asAdmin,
+    body: {
+      name: "Office hours",
+      kind: "fixed",
+      days: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: "09:00", end: "18:00" })),
+      graceLateMin: 10,
+      graceEarlyMin: 10,
+      earliestInMin: 60,
+    },
+  });
+  await mapConcurrent(employees, SETUP_CONCURRENCY, (e) =>
+    api.expect(200, "PATCH", `/api/admin/employees/${e.id}`, { ...asAdmin, body: { scheduleId: schedule.json.id } }),
+  );
+  log(`rules: a site, a network and a schedule for all ${EMPLOYEES} employees in ${seconds(t)}`);
 
   // ---- pre-sign every punch (warm-up first), with one fresh nonce ----------------------------
   // A nonce proves "signed no earlier than"; younger than 5 minutes at arrival, the punch is
@@ -279,14 +357,11 @@ async function main() {
   await baseline.stop();
   log("baseline Worker stopped");
 
-  // ---- report ----------------------------------------------------------------------------------
   const p = productResult.summary;
   const b = baselineResult.summary;
   const p50Ratio = round(p.latencyMs.p50 / b.latencyMs.p50, 2);
   const throughputRatio = round(p.throughput / b.throughput, 2);
   const results = {
-    generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
     parameters: {
       employees: EMPLOYEES,
       punchesPerEmployee: PUNCHES_PER_EMPLOYEE,
@@ -294,6 +369,7 @@ async function main() {
       warmupPunches: warmupPunches.length,
       loadConcurrency: LOAD_CONCURRENCY,
       setupConcurrency: SETUP_CONCURRENCY,
+      rules: "site, network and schedule on",
     },
     setupSeconds: round(setupSeconds, 1),
     product: { ...p, tamperedSignature: productResult.tamperedRefused },
@@ -306,15 +382,8 @@ async function main() {
       p99: round(p.latencyMs.p99 / b.latencyMs.p99, 2),
       throughput: throughputRatio,
     },
-    totalSeconds: round((performance.now() - started) / 1000, 1),
   };
-  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
-  printTable(results);
-  log(`results written to ${RESULTS_FILE}; whole run ${results.totalSeconds} s`);
-
-  // Keep the wrangler logs when something failed, to see why.
-  if (process.env.BENCH_KEEP_TMP || p.errors > 0 || b.errors > 0) log(`kept ${tmp} (wrangler logs inside)`);
-  else rmSync(tmp, { recursive: true, force: true });
+  return { results, failed: p.errors > 0 || b.errors > 0 };
 }
 
 function printTable(r: {

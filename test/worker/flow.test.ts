@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import canonicalize from "canonicalize";
 import { fromBase64Url } from "../../shared/encoding";
 import { punchChallengeBase64Url } from "../../shared/punch";
+import { isoWeekday } from "../../shared/schedule";
+import { localDate } from "../../shared/time";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import {
   CONSOLE_ORIGIN,
@@ -117,7 +119,10 @@ describe("from a fresh database to recorded punches", () => {
     expect(me.status).toBe(200);
     expect(me.json.employee).toMatchObject({ id: employee.id, name: "Li Wei 李伟", timezone: "Asia/Shanghai" });
     expect(me.json.devices).toHaveLength(1);
-    expect(me.json.today).toMatchObject({ status: "present", workedMinutes: 0, flagged: [] });
+    expect(me.json.today).toMatchObject({ date: localDate(Date.now(), "Asia/Shanghai"), workedMinutes: 0, flagged: [] });
+    // Without a schedule the company's hours apply: Monday to Friday are working days.
+    const workday = isoWeekday(me.json.today.date) <= 5;
+    expect(workday ? ["present", "late", "early_leave"] : ["rest_day"]).toContain(me.json.today.status);
     // The extension's reminders follow the company's hours.
     expect(me.json.workday).toEqual({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] });
     expect(me.json.today.firstIn).toBeLessThanOrEqual(me.json.today.lastOut);

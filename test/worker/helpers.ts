@@ -38,7 +38,9 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   // Straight into the Worker's fetch handler: the loopback `exports.default.fetch`
   // slows down with every request a file makes, which thousands of fuzzed requests notice.
   const res = await worker.fetch(new Request(BASE + path, init), env, createExecutionContext());
-  const text = await res.text();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // `Response.text()` would drop a byte-order mark; keep it visible to tests.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
   let json: any = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;

@@ -17,6 +17,8 @@ import {
 } from "./helpers";
 
 const RUNS = 500;
+/** The rule-configuration routes share their validation pattern; fewer runs each keep the file quick. */
+const RULE_RUNS = 200;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -70,6 +72,11 @@ async function punchCount() {
 async function employeeCount() {
   return (await env.DB.prepare("SELECT count(*) AS n FROM employees").first<{ n: number }>())!.n;
 }
+/** The rule configuration as stored: a changed or added row changes it. */
+async function configSnapshot() {
+  const tables = ["sites", "employee_locations", "networks", "schedules", "holidays", "settings"];
+  return Promise.all(tables.map(async (t) => (await env.DB.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()).results));
+}
 
 beforeAll(async () => {
   admin = await setUpFirstAdmin();
@@ -79,6 +86,15 @@ beforeAll(async () => {
   const signed = await sign(device, makePunch(device, { nonce: await nonce() }));
   const devices = await adminCall(admin, "GET", `/api/admin/employees/${employee.id}/devices`);
   await adminCall(admin, "DELETE", `/api/admin/devices/${devices.json.items[0].id}`);
+  // One of each rule-configuration record, for the PATCH routes to aim at.
+  const site = await adminCall(admin, "POST", "/api/admin/sites", { name: "Office", lat: 1, lon: 2, radiusM: 100 });
+  const location = await adminCall(admin, "POST", `/api/admin/employees/${employee.id}/locations`, { name: "Home", lat: 1, lon: 2, radiusM: 50 });
+  const network = await adminCall(admin, "POST", "/api/admin/networks", { name: "Office", cidr: "203.0.113.0/24" });
+  const schedule = { name: "Day", kind: "fixed", days: [{ weekday: 1, start: "09:00", end: "17:00" }], graceLateMin: 5, graceEarlyMin: 5, earliestInMin: 60 };
+  const storedSchedule = await adminCall(admin, "POST", "/api/admin/schedules", schedule);
+  const holiday = await adminCall(admin, "POST", "/api/admin/holidays", { date: "2026-12-25", name: "Christmas" });
+  const stored = await adminCall(admin, "PATCH", "/api/admin/settings", { offlineWindowHours: 48 });
+  expect([site, location, network, storedSchedule, holiday, stored].map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 200]);
   const registration = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register({ challenge: "Y2hhbGxlbmdl" });
   const flowId = "01234567-89ab-7def-8123-456789abcdef";
   Object.assign(seeds, {
@@ -94,26 +110,61 @@ beforeAll(async () => {
     createEmployee: { method: "POST", path: "/api/admin/employees", seed: { name: "Dup", email: employee.email }, auth: "admin" },
     enrollmentCode: { method: "POST", path: `/api/admin/employees/${employee.id}/enrollment-codes`, seed: { purpose: "neither" }, auth: "admin" },
     updateEmployee: { method: "PATCH", path: `/api/admin/employees/${employee.id}`, seed: { email: admin.id }, auth: "admin" },
+    // Each seed is wrong in two places, so that no single mutation makes it valid.
+    createSite: { method: "POST", path: "/api/admin/sites", seed: { name: "S", lat: 91, lon: 181, radiusM: 0, employeeIds: ["nobody"] }, auth: "admin" },
+    updateSite: { method: "PATCH", path: `/api/admin/sites/${site.json.id}`, seed: { lat: 91, lon: 181 }, auth: "admin" },
+    createLocation: { method: "POST", path: `/api/admin/employees/${employee.id}/locations`, seed: { name: "", lat: 91, lon: 181, radiusM: 0 }, auth: "admin" },
+    updateLocation: { method: "PATCH", path: `/api/admin/employees/${employee.id}/locations/${location.json.id}`, seed: { lat: 91, radiusM: 0 }, auth: "admin" },
+    createNetwork: { method: "POST", path: "/api/admin/networks", seed: { name: "", cidr: "10.0.0.0/33", employeeIds: ["nobody"] }, auth: "admin" },
+    updateNetwork: { method: "PATCH", path: `/api/admin/networks/${network.json.id}`, seed: { cidr: "not-an-ip", employeeIds: ["nobody"] }, auth: "admin" },
+    createSchedule: {
+      method: "POST",
+      path: "/api/admin/schedules",
+      seed: { ...schedule, timezone: "Mars/Base", graceLateMin: -1, days: [{ weekday: 1, start: "09:00", end: "09:00" }, { weekday: 1, start: "10:00", end: "11:00" }] },
+      auth: "admin",
+    },
+    updateSchedule: { method: "PATCH", path: `/api/admin/schedules/${storedSchedule.json.id}`, seed: { timezone: "Mars/Base", graceLateMin: -1 }, auth: "admin" },
+    createHoliday: { method: "POST", path: "/api/admin/holidays", seed: { date: "2026-02-30", name: "" }, auth: "admin" },
+    updateHoliday: { method: "PATCH", path: `/api/admin/holidays/${holiday.json.id}`, seed: { date: "2026-02-30", name: "" }, auth: "admin" },
+    importHolidays: {
+      method: "POST",
+      path: "/api/admin/holidays/import",
+      seed: { items: [{ date: "2026-02-30", name: "A" }, { date: "2026-03-01", name: "" }], replaceYears: "yes" },
+      auth: "admin",
+    },
+    updateSettings: { method: "PATCH", path: "/api/admin/settings", seed: { offlineWindowHours: 0, maxDevicesPerEmployee: 0 }, auth: "admin" },
   });
 });
 
 describe.each([
-  "setup",
-  "enrollOptions",
-  "enrollVerify",
-  "punch",
-  "batch",
-  "consoleEnrollOptions",
-  "consoleEnrollVerify",
-  "consoleLoginOptions",
-  "consoleLoginVerify",
-  "createEmployee",
-  "enrollmentCode",
-  "updateEmployee",
-])("%s", (name) => {
-  it(`answers ${RUNS} malformed bodies with a 4xx in the error shape and records nothing`, async () => {
+  ["setup", RUNS],
+  ["enrollOptions", RUNS],
+  ["enrollVerify", RUNS],
+  ["punch", RUNS],
+  ["batch", RUNS],
+  ["consoleEnrollOptions", RUNS],
+  ["consoleEnrollVerify", RUNS],
+  ["consoleLoginOptions", RUNS],
+  ["consoleLoginVerify", RUNS],
+  ["createEmployee", RUNS],
+  ["enrollmentCode", RUNS],
+  ["updateEmployee", RUNS],
+  ["createSite", RULE_RUNS],
+  ["updateSite", RULE_RUNS],
+  ["createLocation", RULE_RUNS],
+  ["updateLocation", RULE_RUNS],
+  ["createNetwork", RULE_RUNS],
+  ["updateNetwork", RULE_RUNS],
+  ["createSchedule", RULE_RUNS],
+  ["updateSchedule", RULE_RUNS],
+  ["createHoliday", RULE_RUNS],
+  ["updateHoliday", RULE_RUNS],
+  ["importHolidays", RULE_RUNS],
+  ["updateSettings", RULE_RUNS],
+] as const)("%s", (name, runs) => {
+  it(`answers ${runs} malformed bodies with a 4xx in the error shape and records nothing`, async () => {
     const route = seeds[name]!;
-    const [punches, employees] = [await punchCount(), await employeeCount()];
+    const [punches, employees, config] = [await punchCount(), await employeeCount(), await configSnapshot()];
     await fc.assert(
       fc.asyncProperty(badBody(route.seed), async (raw) => {
         // The one well-formed body a mutation can reach: sign-in options take an empty object.
@@ -139,9 +190,10 @@ describe.each([
         expect(res.json?.error?.code, res.text).toMatch(/^[A-Z_]+$/);
         expect(typeof res.json.error.message).toBe("string");
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: runs, endOnFailure: true },
     );
     expect(await punchCount()).toBe(punches);
     expect(await employeeCount()).toBe(employees);
+    expect(await configSnapshot()).toEqual(config);
   }, 120_000);
 });

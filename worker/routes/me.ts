@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { MePunchesQuerySchema, MeResponseSchema, PunchListSchema } from "../../shared/api";
-import { summarizeDay } from "../../shared/day";
-import { localDate } from "../../shared/time";
-import { employees, punches } from "../db/schema";
+import { summarizeDays } from "../../shared/day";
+import { workDateOf } from "../../shared/schedule";
+import { DAY_MS, utcDate } from "../../shared/time";
+import { employees, holidays, punches, schedules } from "../db/schema";
+import { employeeSchedule, holidayCalendar, toSchedule, workdayOf } from "../services/rule-context";
 import { policyFrom, policyQuery } from "../services/policy";
 import type { AppEnv } from "../env";
 import { describeRoute } from "../openapi";
@@ -28,27 +30,38 @@ export const meRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const id = c.var.principal.id;
+      const now = Date.now();
       const [deviceQuery, lastUseQuery] = deviceListQueries(db, id, "extension");
-      const [[employee], deviceRows, lastUse, settingsRows, [latest]] = await db.batch([
+      // Two days each side of now covers every zone and an overnight shift's morning.
+      const [[employee], deviceRows, lastUse, settingsRows, scheduleRows, holidayRows, punchRows] = await db.batch([
         db.select().from(employees).where(eq(employees.id, id)),
         deviceQuery,
         lastUseQuery,
         policyQuery(db),
-        db.select({ tz: punches.tz }).from(punches).where(eq(punches.employeeId, id)).orderBy(desc(punches.effectiveTime)).limit(1),
+        db
+          .select()
+          .from(schedules)
+          .where(inArray(schedules.id, db.select({ id: employees.scheduleId }).from(employees).where(eq(employees.id, id)))),
+        db
+          .select({ date: holidays.date, name: holidays.name })
+          .from(holidays)
+          .where(and(gte(holidays.date, utcDate(now - 2 * DAY_MS)), lte(holidays.date, utcDate(now + 2 * DAY_MS)))),
+        db
+          .select({ id: punches.id, kind: punches.kind, effectiveTime: punches.effectiveTime, status: punches.status })
+          .from(punches)
+          .where(and(eq(punches.employeeId, id), gte(punches.effectiveTime, now - 2 * DAY_MS), lte(punches.effectiveTime, now + 2 * DAY_MS))),
       ]);
-      const now = Date.now();
       const policy = policyFrom(settingsRows);
-      const tz = employee!.timezone ?? latest?.tz ?? policy.defaultTimezone;
-      const today = localDate(now, tz);
-      const todays = await db
-        .select({ id: punches.id, kind: punches.kind, effectiveTime: punches.effectiveTime, status: punches.status })
-        .from(punches)
-        .where(and(eq(punches.employeeId, id), eq(punches.localDate, today)));
+      const { schedule, tz } = employeeSchedule(employee!, new Map(scheduleRows.map((r) => [r.id, toSchedule(r)])), policy);
+      const calendar = holidayCalendar(holidayRows);
+      const today = workDateOf(schedule, now, tz, calendar);
+      const [summary] = summarizeDays({ schedule, tz, holidays: calendar, from: today, to: today, punches: punchRows, now });
       return c.json({
         employee: toEmployee(employee!),
         devices: withLastUse(deviceRows, lastUse),
-        today: summarizeDay(today, todays, now),
-        workday: policy.workday,
+        today: summary!,
+        workday: workdayOf(schedule),
+        timezone: tz,
       });
     },
   )

@@ -5,12 +5,14 @@ import { type PunchBatchResult, PunchRequestSchema, type PunchRecord, type Recei
 import { bracketPunchTime } from "../../shared/bracket";
 import type { ErrorCode } from "../../shared/errors";
 import { canonicalPunch, punchChallengeBase64Url, type Punch } from "../../shared/punch";
-import { evaluatePunch } from "../../shared/rules";
+import { evaluatePunch, IP_LOCATION_ACCURACY_M } from "../../shared/rules";
+import { planDay, workDateOf } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
 import { devices, employees, punches } from "../db/schema";
 import { policyFrom, policyQuery } from "./policy";
+import { ruleContextFrom, ruleContextQueries } from "./rule-context";
 import { auditInsert } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
@@ -42,6 +44,22 @@ interface Verified {
 
 type PunchInsert = typeof punches.$inferInsert;
 
+/** A verified, new punch placed in time, waiting for the rules. */
+interface Placed {
+  c: Verified;
+  device: typeof devices.$inferSelect;
+  employee: { id: string; timezone: string | null; scheduleId: string | null };
+  nonceIssuedAt: number | null;
+  mode: "online" | "offline";
+  clockSkew: boolean;
+  effectiveTime: number;
+}
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
 function failure(id: string | null, status: number, code: ErrorCode, message: string, details?: unknown): PunchOutcome {
   return { id, status, error: details === undefined ? { code, message } : { code, message, details } };
 }
@@ -64,6 +82,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const { db, receivedAt } = ctx;
   const results: (PunchOutcome | undefined)[] = new Array(items.length);
   const candidates: Verified[] = [];
+  const duplicates: { index: number; of: number }[] = [];
 
   for (const [index, item] of items.entries()) {
     const parsed = PunchRequestSchema.safeParse(item);
@@ -88,19 +107,30 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
 
   if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
 
-  // The one batched read: credentials, earlier copies of these punches, policy.
+  // The one batched read: credentials, earlier copies of these punches, policy,
+  // and what the rules compare with (schedules, places, networks, holidays, earlier punches).
   const credentialIds = [...new Set(candidates.map((c) => c.punch.credentialId))];
   const punchIds = [...new Set(candidates.map((c) => c.punch.id))];
-  const [deviceRows, existingRows, settingsRows] = await db.batch([
+  const employeeIds = [...new Set(candidates.map((c) => c.punch.employeeId))];
+  // Bracketing only moves a time later, and never past the receive time.
+  const since = Math.min(...candidates.map((c) => Math.min(c.punch.clientTime, receivedAt)));
+  const [deviceRows, existingRows, settingsRows, ...contextRows] = await db.batch([
     db
-      .select({ device: devices, employeeActive: employees.active })
+      .select({
+        device: devices,
+        employeeActive: employees.active,
+        employeeTimezone: employees.timezone,
+        employeeScheduleId: employees.scheduleId,
+      })
       .from(devices)
       .innerJoin(employees, eq(employees.id, devices.employeeId))
       .where(inArray(devices.credentialId, credentialIds)),
     db.select().from(punches).where(inArray(punches.id, punchIds)),
     policyQuery(db),
+    ...ruleContextQueries(db, employeeIds, since, receivedAt),
   ]);
   const policy = policyFrom(settingsRows);
+  const context = ruleContextFrom(contextRows, policy);
   const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));
   const stored = new Map(existingRows.map((r) => [r.id, r]));
   const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));
@@ -119,10 +149,11 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       }),
     );
 
-  const fresh: { index: number; row: PunchInsert; hash: string }[] = [];
+  const placed: Placed[] = [];
   const deviceUpdates = new Map<string, number>();
   const newInBatch = new Map<string, { hash: string; index: number }>();
 
+  // First the protocol: who signed, whether it is new, when it happened.
   for (const c of candidates) {
     const { punch } = c;
     const found = deviceByCredential.get(punch.credentialId);
@@ -166,7 +197,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       } else if (earlier) {
         results[c.index] = replayResult(earlier);
       } else {
-        results[c.index] = { ...results[sameBatch!.index]!, status: 200 };
+        duplicates.push({ index: c.index, of: sameBatch!.index });
       }
       continue;
     }
@@ -208,70 +239,103 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       counters.set(device.id, check.counter);
       deviceUpdates.set(device.id, check.counter);
     }
-
-    const verdict = evaluatePunch({
-      kind: punch.kind,
-      time: bracket.effectiveTime,
+    newInBatch.set(punch.id, { hash: c.hash, index: c.index });
+    placed.push({
+      c,
+      device,
+      employee: { id: punch.employeeId, timezone: found.employeeTimezone, scheduleId: found.employeeScheduleId },
+      nonceIssuedAt,
       mode: bracket.mode,
       clockSkew: bracket.clockSkew,
-      fix: "lat" in punch.geo ? punch.geo : null,
+      effectiveTime: bracket.effectiveTime,
+    });
+  }
+
+  // Then the rules, in time order, so that each punch is compared with the one before it.
+  placed.sort((a, b) => a.effectiveTime - b.effectiveTime || (a.c.punch.id < b.c.punch.id ? -1 : 1));
+  const fresh: { index: number; row: PunchInsert; hash: string }[] = [];
+  for (const p of placed) {
+    const { punch } = p.c;
+    const rules = context.forEmployee(p.employee);
+    const fix = "lat" in punch.geo ? punch.geo : null;
+    const ipLocation = ctx.geo.ipLat !== null && ctx.geo.ipLon !== null ? { lat: ctx.geo.ipLat, lon: ctx.geo.ipLon } : null;
+    const workDate = workDateOf(rules.schedule, p.effectiveTime, rules.tz, context.holidays);
+    const previous = context.previous(punch.employeeId, { time: p.effectiveTime, id: punch.id });
+    const verdict = evaluatePunch({
+      kind: punch.kind,
+      time: p.effectiveTime,
+      mode: p.mode,
+      clockSkew: p.clockSkew,
+      fix,
       fixError: "error" in punch.geo ? punch.geo.error : null,
-      places: [],
-      networks: [],
+      places: rules.places,
+      networks: rules.networks,
       ip: ctx.ip,
       country: ctx.geo.country,
-      ipLocation: null,
-      previous: null,
-      day: null,
-      syncedPasskey: device.backedUp,
+      ipLocation,
+      previous: previous && { kind: previous.kind, time: previous.time, location: previous.location },
+      day: {
+        plan: planDay(rules.schedule, workDate, rules.tz, context.holidays),
+        earliestInMin: rules.schedule.earliestInMin,
+        restDayWorkAllowed: rules.schedule.restDayWorkAllowed,
+      },
+      syncedPasskey: p.device.backedUp,
       settings: policy,
     });
-    const geoFix = "lat" in punch.geo ? punch.geo : null;
+    if (verdict.status !== "rejected") {
+      context.record(punch.employeeId, {
+        id: punch.id,
+        kind: punch.kind,
+        time: p.effectiveTime,
+        location: fix ?? (ipLocation && { ...ipLocation, accuracy: IP_LOCATION_ACCURACY_M }),
+      });
+    }
+
     const receipt: ReceiptPayload = {
       v: 1,
       punchId: punch.id,
       employeeId: punch.employeeId,
       kind: punch.kind,
-      mode: bracket.mode,
+      mode: p.mode,
       status: verdict.status,
       reasons: verdict.reasons,
-      effectiveTime: bracket.effectiveTime,
+      effectiveTime: p.effectiveTime,
       receivedAt,
-      punchHash: c.hash,
+      punchHash: p.c.hash,
     };
     const receiptPayload = canonicalize(receipt)!;
+    const kept = (degrees: number) => roundTo(degrees, policy.locationPrecision);
     const row: PunchInsert = {
       id: punch.id,
       employeeId: punch.employeeId,
-      deviceId: device.id,
+      deviceId: p.device.id,
       source: "device",
       kind: punch.kind,
       clientTime: punch.clientTime,
       tz: punch.tz,
       nonce: punch.nonce,
-      nonceIssuedAt,
-      geoLat: geoFix?.lat ?? null,
-      geoLon: geoFix?.lon ?? null,
-      geoAccuracy: geoFix?.accuracy ?? null,
+      nonceIssuedAt: p.nonceIssuedAt,
+      geoLat: fix ? kept(fix.lat) : null,
+      geoLon: fix ? kept(fix.lon) : null,
+      geoAccuracy: fix?.accuracy ?? null,
       geoError: "error" in punch.geo ? punch.geo.error : null,
-      effectiveTime: bracket.effectiveTime,
+      effectiveTime: p.effectiveTime,
       receivedAt,
-      localDate: localDate(bracket.effectiveTime, punch.tz),
-      mode: bracket.mode,
+      localDate: localDate(p.effectiveTime, punch.tz),
+      mode: p.mode,
       status: verdict.status,
       reasons: verdict.reasons,
       ip: ctx.ip,
       ...ctx.geo,
-      signedPunch: c.canonical,
-      punchHash: c.hash,
-      assertion: JSON.stringify(c.assertion),
+      signedPunch: p.c.canonical,
+      punchHash: p.c.hash,
+      assertion: JSON.stringify(p.c.assertion),
       receiptPayload,
       receiptSignature: await signReceipt(ctx.env.RECEIPT_KEY, receiptPayload),
       createdBy: null,
     };
-    fresh.push({ index: c.index, row, hash: c.hash });
-    newInBatch.set(punch.id, { hash: c.hash, index: c.index });
-    results[c.index] = {
+    fresh.push({ index: p.c.index, row, hash: p.c.hash });
+    results[p.c.index] = {
       id: punch.id,
       status: 201,
       punch: toPunchRecord(row as typeof punches.$inferSelect),
@@ -285,11 +349,13 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
         actor: { type: "employee", id: punch.employeeId },
         subjectType: "punch",
         subjectId: punch.id,
-        data: { kind: punch.kind, mode: bracket.mode, status: verdict.status, reasons: verdict.reasons },
+        data: { kind: punch.kind, mode: p.mode, status: verdict.status, reasons: verdict.reasons },
         ip: ctx.ip,
       }),
     );
   }
+  // The same signed punch twice in one batch: the second copy answers like a replay.
+  for (const d of duplicates) results[d.index] = { ...results[d.of]!, status: 200 };
 
   // A fresh token for the employee whose punches these were, so the extension can read history.
   const accepted = (results as PunchOutcome[]).filter((r) => r.status < 300 && r.punch?.deviceId);

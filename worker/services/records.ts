@@ -1,7 +1,7 @@
-import type { Device, Employee, PunchRecord } from "../../shared/api";
+import type { Device, Employee, Holiday, Location, Network, PunchRecord, ScheduleRecord, Site } from "../../shared/api";
 import type { PunchGeo } from "../../shared/punch";
 import type { ReasonCode } from "../../shared/settings";
-import type { devices, employees, punches } from "../db/schema";
+import type { devices, employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
 
 type EmployeeRow = typeof employees.$inferSelect;
 type DeviceRow = typeof devices.$inferSelect;
@@ -61,4 +61,70 @@ export function toPunchRecord(row: PunchRow): PunchRecord {
     ip: row.ip,
     country: row.country,
   };
+}
+
+type SiteRow = typeof sites.$inferSelect;
+type LocationRow = typeof employeeLocations.$inferSelect;
+type NetworkRow = typeof networks.$inferSelect;
+type ScheduleRow = typeof schedules.$inferSelect;
+type HolidayRow = typeof holidays.$inferSelect;
+
+export function toSite(row: SiteRow): Site {
+  return {
+    id: row.id,
+    name: row.name,
+    lat: row.lat,
+    lon: row.lon,
+    radiusM: row.radiusM,
+    employeeIds: row.employeeIds ?? null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toLocation(row: LocationRow): Location {
+  return {
+    id: row.id,
+    employeeId: row.employeeId,
+    name: row.name,
+    lat: row.lat,
+    lon: row.lon,
+    radiusM: row.radiusM,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toNetwork(row: NetworkRow): Network {
+  return {
+    id: row.id,
+    name: row.name,
+    cidr: row.cidr,
+    employeeIds: row.employeeIds ?? null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toSchedule(row: ScheduleRow): ScheduleRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    kind: row.kind,
+    days: row.days,
+    graceLateMin: row.graceLateMin,
+    graceEarlyMin: row.graceEarlyMin,
+    earliestInMin: row.earliestInMin,
+    coreStart: row.coreStart,
+    coreEnd: row.coreEnd,
+    requiredMinutes: row.requiredMinutes,
+    restDayWorkAllowed: row.restDayWorkAllowed,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toHoliday(row: HolidayRow): Holiday {
+  return { id: row.id, date: row.date, name: row.name, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }

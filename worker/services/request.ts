@@ -12,9 +12,12 @@ export interface IpGeo {
   city: string | null;
   asn: number | null;
   colo: string | null;
+  /** Cloudflare's (city-level) position of the IP. */
+  ipLat: number | null;
+  ipLon: number | null;
 }
 
-const NO_GEO: IpGeo = { country: null, region: null, city: null, asn: null, colo: null };
+const NO_GEO: IpGeo = { country: null, region: null, city: null, asn: null, colo: null, ipLat: null, ipLon: null };
 
 /**
  * Where the request's IP is, from `request.cf` when IP_GEO_SOURCE is
@@ -26,12 +29,22 @@ export function ipGeo(c: Context<AppEnv>): IpGeo {
   const cf = (c.req.raw as Request & { cf?: Record<string, unknown> }).cf;
   if (!cf) return NO_GEO;
   const text = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
+  // `cf.latitude` / `cf.longitude` are decimal strings.
+  const degrees = (v: unknown, limit: number) => {
+    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : typeof v === "number" ? v : Number.NaN;
+    return Number.isFinite(n) && Math.abs(n) <= limit ? n : null;
+  };
+  const ipLat = degrees(cf.latitude, 90);
+  const ipLon = degrees(cf.longitude, 180);
+  const located = ipLat !== null && ipLon !== null;
   return {
     country: text(cf.country),
     region: text(cf.region),
     city: text(cf.city),
     asn: typeof cf.asn === "number" ? cf.asn : null,
     colo: text(cf.colo),
+    ipLat: located ? ipLat : null,
+    ipLon: located ? ipLon : null,
   };
 }
 

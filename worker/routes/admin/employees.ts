@@ -9,10 +9,15 @@ import {
   EnrollmentCodeRequestSchema,
   EnrollmentCodeResponseSchema,
   IdParamSchema,
+  LocationInputSchema,
+  LocationListSchema,
+  LocationParamSchema,
+  LocationSchema,
+  LocationUpdateSchema,
   UpdateEmployeeRequestSchema,
 } from "../../../shared/api";
 import type { DB } from "../../db/client";
-import { employees, sessions } from "../../db/schema";
+import { employeeLocations, employees, schedules, sessions } from "../../db/schema";
 import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
@@ -20,7 +25,7 @@ import { auditInsert } from "../../services/audit";
 import { newId } from "../../services/crypto";
 import { newCodeInsert } from "../../services/enrollment";
 import { deviceListQueries, withLastUse } from "../../services/devices";
-import { toEmployee } from "../../services/records";
+import { toEmployee, toLocation } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { assertInScope, reportIds, scopeCondition } from "../../services/scope";
 import { validate } from "../../validation";
@@ -43,6 +48,22 @@ async function checkManager(db: DB, principal: Principal, managerId: string | nu
     throw new ApiError(400, "VALIDATION_FAILED", "An employee cannot report to themselves or to one of their reports.");
   }
   if (principal.role === "manager" && managerId !== principal.id) await assertInScope(db, principal, managerId);
+}
+
+async function checkSchedule(db: DB, scheduleId: string | null | undefined) {
+  if (scheduleId === undefined || scheduleId === null) return;
+  const [row] = await db.select({ id: schedules.id }).from(schedules).where(eq(schedules.id, scheduleId)).limit(1);
+  if (!row) throw new ApiError(400, "VALIDATION_FAILED", "The schedule does not exist.", { issues: [{ path: "scheduleId", message: "unknown schedule" }] });
+}
+
+async function loadLocation(db: DB, employeeId: string, locationId: string) {
+  const [row] = await db
+    .select()
+    .from(employeeLocations)
+    .where(and(eq(employeeLocations.id, locationId), eq(employeeLocations.employeeId, employeeId)))
+    .limit(1);
+  if (!row) throw new ApiError(404, "NOT_FOUND", "No such location.");
+  return row;
 }
 
 async function emailTaken(db: DB, email: string, exceptId?: string) {
@@ -123,6 +144,7 @@ export const employeeRoutes = new Hono<AppEnv>()
         throw new ApiError(403, "FORBIDDEN", "Only admins can change roles.");
       }
       if (body.managerId !== undefined) await checkManager(db, principal, body.managerId, current.id);
+      await checkSchedule(db, body.scheduleId);
       if (body.email && (await emailTaken(db, body.email, current.id))) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
       if (current.id === principal.id && (body.active === false || (body.role && body.role !== current.role))) {
         throw new ApiError(400, "VALIDATION_FAILED", "You cannot deactivate yourself or change your own role.");
@@ -183,5 +205,74 @@ export const employeeRoutes = new Hono<AppEnv>()
       const employee = await loadEmployee(c.var.db, c.var.principal, c.req.valid("param").id);
       const [rows, lastUse] = await c.var.db.batch(deviceListQueries(c.var.db, employee.id));
       return c.json({ items: withLastUse(rows, lastUse) });
+    },
+  )
+  .get(
+    "/:id/locations",
+    describeRoute({ summary: "An employee's approved remote places (home offices), by name", tags: ["admin", "rules"], auth: "console", responses: { 200: LocationListSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    async (c) => {
+      const employee = await loadEmployee(c.var.db, c.var.principal, c.req.valid("param").id);
+      const rows = await c.var.db
+        .select()
+        .from(employeeLocations)
+        .where(eq(employeeLocations.employeeId, employee.id))
+        .orderBy(asc(employeeLocations.name), asc(employeeLocations.id));
+      return c.json({ items: rows.map(toLocation) });
+    },
+  )
+  .post(
+    "/:id/locations",
+    describeRoute({ summary: "Approve a remote place for an employee (a geofence)", tags: ["admin", "rules"], auth: "console", responses: { 201: LocationSchema }, errors: ERRORS }),
+    validate("param", IdParamSchema),
+    validate("json", LocationInputSchema),
+    async (c) => {
+      const db = c.var.db;
+      const employee = await loadEmployee(db, c.var.principal, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      const now = Date.now();
+      const row = { id: newId(), employeeId: employee.id, ...body, createdAt: now, updatedAt: now };
+      await db.batch([
+        db.insert(employeeLocations).values(row),
+        auditInsert(db, { action: "location.created", at: now, actor: c.var.principal, subjectType: "location", subjectId: row.id, data: toLocation(row), ip: clientIp(c) }),
+      ]);
+      return c.json(toLocation(row), 201);
+    },
+  )
+  .patch(
+    "/:id/locations/:locationId",
+    describeRoute({ summary: "Change an employee's remote place", tags: ["admin", "rules"], auth: "console", responses: { 200: LocationSchema }, errors: ERRORS }),
+    validate("param", LocationParamSchema),
+    validate("json", LocationUpdateSchema),
+    async (c) => {
+      const db = c.var.db;
+      const { id, locationId } = c.req.valid("param");
+      const employee = await loadEmployee(db, c.var.principal, id);
+      const current = await loadLocation(db, employee.id, locationId);
+      const body = c.req.valid("json");
+      const now = Date.now();
+      const [[updated]] = await db.batch([
+        db.update(employeeLocations).set({ ...body, updatedAt: now }).where(eq(employeeLocations.id, current.id)).returning(),
+        auditInsert(db, { action: "location.updated", at: now, actor: c.var.principal, subjectType: "location", subjectId: current.id, data: { employeeId: employee.id, ...body }, ip: clientIp(c) }),
+      ]);
+      if (!updated) throw new ApiError(404, "NOT_FOUND", "No such location.");
+      return c.json(toLocation(updated));
+    },
+  )
+  .delete(
+    "/:id/locations/:locationId",
+    describeRoute({ summary: "Withdraw an employee's remote place", tags: ["admin", "rules"], auth: "console", responses: { 200: LocationSchema }, errors: ERRORS }),
+    validate("param", LocationParamSchema),
+    async (c) => {
+      const db = c.var.db;
+      const { id, locationId } = c.req.valid("param");
+      const employee = await loadEmployee(db, c.var.principal, id);
+      const current = await loadLocation(db, employee.id, locationId);
+      const now = Date.now();
+      await db.batch([
+        db.delete(employeeLocations).where(eq(employeeLocations.id, current.id)),
+        auditInsert(db, { action: "location.deleted", at: now, actor: c.var.principal, subjectType: "location", subjectId: current.id, data: toLocation(current), ip: clientIp(c) }),
+      ]);
+      return c.json(toLocation(current));
     },
   );
