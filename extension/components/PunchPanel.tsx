@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
-import type { PunchRecord } from "../../shared/api";
+import type { DaySummary, PunchRecord } from "../../shared/api";
 import { createApi } from "../utils/api";
 import { t } from "../utils/i18n";
 import { onMessage, sendMessage } from "../utils/messaging";
@@ -8,7 +8,7 @@ import { openPasskeyWindow } from "../utils/passkey-window";
 import { nextKind } from "../utils/punch";
 import { adoptCompanyHours } from "../utils/storage";
 import { liveToken, useAppState } from "./AppState";
-import { durationOf, localDateOf, timeOf } from "./format";
+import { durationOf, localDateOf, standingOf, timeOf } from "./format";
 import { runPunchCeremony, verdictOf, type Step, type Tone } from "./punch-ceremony";
 
 interface Nonce {
@@ -39,7 +39,8 @@ export function PunchPanel() {
   const enrolment = state.enrolment.value!;
   const api = createApi(enrolment.serverUrl);
   const nonce = useRef<Nonce | null>(null);
-  const [serverMinutes, setServerMinutes] = useState<number | null>(null);
+  // Today as the server judged it; null offline (then worked time comes from the receipts).
+  const [today, setToday] = useState<DaySummary | null>(null);
   const [busy, setBusy] = useState<Step | null>(null);
   const [verdict, setVerdict] = useState<{ tone: Tone; text: string } | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -62,14 +63,14 @@ export function PunchPanel() {
 
   async function refreshToday() {
     const token = liveToken(state);
-    if (!token) return setServerMinutes(null);
+    if (!token) return setToday(null);
     try {
       const me = await api.me(token);
-      setServerMinutes(me.today.workedMinutes);
-      // Reminders follow the company's hours unless the employee chose their own (background reschedules on change).
-      if (me.workday) await adoptCompanyHours(me.workday);
+      setToday(me.today);
+      // Reminders follow the schedule's hours, in its zone, unless the employee chose their own (background reschedules on change).
+      if (me.workday) await adoptCompanyHours(me.workday, me.timezone);
     } catch {
-      setServerMinutes(null);
+      setToday(null);
     }
   }
 
@@ -130,7 +131,8 @@ export function PunchPanel() {
     ...state.receipts.value.map((r) => r.record),
     ...state.queue.value.map((q) => ({ kind: q.punch.kind, effectiveTime: q.punch.clientTime, status: "accepted" }) as PunchRecord),
   ];
-  const minutes = serverMinutes ?? workedMinutesLocally(localRecords, now);
+  const minutes = today?.workedMinutes ?? workedMinutesLocally(localRecords, now);
+  const standing = today && standingOf(today);
   const since = punchState.since;
   const stateText = punchState.kind === "in" && since ? t("stateIn", timeOf(since)) : punchState.kind === "out" && since ? t("stateOutSince", timeOf(since)) : t("stateOut");
   const stepText = busy === "locating" ? t("stepLocating") : busy === "signing" ? t("stepSigning") : busy === "sending" ? t("stepSending") : null;
@@ -146,6 +148,11 @@ export function PunchPanel() {
       <p class="muted" data-testid="worked-today">
         {t("workedToday", durationOf(minutes))}
       </p>
+      {standing && (
+        <p class="muted" data-testid="standing">
+          {standing}
+        </p>
+      )}
       <button
         ref={button}
         type="button"

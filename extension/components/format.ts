@@ -1,4 +1,5 @@
-import { bcp47, t } from "../utils/i18n";
+import type { DaySummary, DayStatus } from "../../shared/api";
+import { bcp47, t, type MessageKey } from "../utils/i18n";
 
 /** "09:02" in the UI language, in the browser's time zone. */
 export function timeOf(ms: number): string {
@@ -25,6 +26,32 @@ export function localDateOf(ms: number): string {
 export function durationOf(minutes: number): string {
   const m = Math.max(0, Math.round(minutes));
   return t("durationHM", Math.floor(m / 60), m % 60);
+}
+
+/** "12 min" under an hour, "1 h 15 min" from there. */
+export function minutesOf(minutes: number, text = t): string {
+  const m = Math.max(0, Math.round(minutes));
+  return m < 60 ? text("durationM", m) : text("durationHM", Math.floor(m / 60), m % 60);
+}
+
+const STANDING: Record<DayStatus, MessageKey> = {
+  present: "standing_present",
+  late: "standing_late",
+  early_leave: "standing_early_leave",
+  absent: "standing_absent",
+  incomplete: "standing_incomplete",
+  holiday: "standing_holiday",
+  rest_day: "standing_rest_day",
+  scheduled: "standing_scheduled",
+};
+
+/** Today's standing in words ("Late by 12 min"), from the server's day summary; null for a status this version does not know. */
+export function standingOf(today: Pick<DaySummary, "status" | "lateMinutes" | "earlyLeaveMinutes">, text = t): string | null {
+  const key = STANDING[today.status] as MessageKey | undefined;
+  if (!key) return null;
+  if (today.status === "late") return text(key, minutesOf(today.lateMinutes, text));
+  if (today.status === "early_leave") return text(key, minutesOf(today.earlyLeaveMinutes, text));
+  return text(key);
 }
 
 export function browserTimeZone(): string {

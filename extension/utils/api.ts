@@ -28,8 +28,10 @@ export interface MeResponse {
   employee: Employee;
   devices: Device[];
   today: DaySummary;
-  /** Company working hours (absent from servers older than this extension). */
+  /** The employee's working hours: their schedule's, else the company's (absent from servers older than this extension). */
   workday?: { start: string; end: string; days: number[] };
+  /** IANA zone `workday` and `today` are read in: the schedule's, else the employee's, else the company's (absent from older servers). */
+  timezone?: string;
 }
 
 export interface EnrollOptions {

@@ -4,7 +4,7 @@ import { badgeFor } from "./badge";
 import type { MessageKey } from "./i18n";
 import type { SyncResult } from "./messaging";
 import { drainQueue, retryAllNow } from "./queue";
-import { nextReminder, shouldNotify, type ReminderKind } from "./reminders";
+import { nextReminder, reminderZone, shouldNotify, type ReminderKind } from "./reminders";
 import { attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, readPolicy } from "./storage";
 
 export const DRAIN_ALARM = "drain";
@@ -89,7 +89,7 @@ export function startBackground(deps: BackgroundDeps) {
     if (!enrolment) return;
     // IT policy wins over the employee's switch, in both directions.
     const effective = { ...prefs, remindersEnabled: policy.remindersEnabled ?? prefs.remindersEnabled };
-    const next = nextReminder(deps.now(), deps.timeZone(), effective, state);
+    const next = nextReminder(deps.now(), reminderZone(prefs, deps.timeZone()), effective, state);
     if (next) await browser.alarms.create(`${REMINDER_ALARM}:${next.kind}`, { when: next.at });
     // Clear an alarm of the other kind set earlier (the state changed since).
     for (const kind of ["start", "end"] as const) if (kind !== next?.kind) await browser.alarms.clear(`${REMINDER_ALARM}:${kind}`);
@@ -99,11 +99,14 @@ export function startBackground(deps: BackgroundDeps) {
     const [state, prefs] = await Promise.all([punchStateItem.getValue(), prefsItem.getValue()]);
     if (shouldNotify(kind, state)) {
       await deps.loadLanguage();
+      // "09:00" alone would read as the browser's time when the schedule's zone differs.
+      const zone = reminderZone(prefs, deps.timeZone());
+      const time = kind === "start" ? prefs.startTime : prefs.endTime;
       await browser.notifications.create(`clockwork-${kind}`, {
         type: "basic",
         iconUrl: browser.runtime.getURL("/icon/128.png"),
         title: deps.t(kind === "start" ? "reminderStartTitle" : "reminderEndTitle"),
-        message: deps.t(kind === "start" ? "reminderStartBody" : "reminderEndBody", kind === "start" ? prefs.startTime : prefs.endTime),
+        message: deps.t(kind === "start" ? "reminderStartBody" : "reminderEndBody", zone === deps.timeZone() ? time : `${time} (${zone})`),
         priority: 1,
       });
     }

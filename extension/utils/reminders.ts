@@ -9,6 +9,11 @@ function parseHHMM(text: string): { h: number; m: number } | null {
   return match ? { h: Number(match[1]), m: Number(match[2]) } : null;
 }
 
+/** The zone reminder times are read in: the company's while following it, else the browser's. */
+export function reminderZone(prefs: Prefs, browserZone: string): string {
+  return prefs.followCompany && prefs.timeZone && isValidTimeZone(prefs.timeZone) ? prefs.timeZone : browserZone;
+}
+
 /**
  * The next reminder after `now`: the end-of-day one on a workday while clocked in, otherwise
  * the start-of-day one on a workday. Wall-clock times are resolved in `timeZone` by TZDate, so

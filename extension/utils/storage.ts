@@ -3,6 +3,7 @@ import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import type { PunchRecord, Receipt } from "../../shared/api";
 import type { Punch } from "../../shared/punch";
+import { isValidTimeZone } from "../../shared/time";
 
 export const DEFAULT_SERVER_URL = "http://localhost:8787";
 
@@ -63,13 +64,15 @@ export interface PunchState {
 
 export interface Prefs {
   remindersEnabled: boolean;
-  /** HH:MM, local to the browser's time zone. */
+  /** HH:MM, in `timeZone` while following the company, else in the browser's zone. */
   startTime: string;
   endTime: string;
   /** ISO weekdays, 1 = Monday .. 7 = Sunday. */
   workdays: number[];
   /** Times and days follow the company's working hours from GET /api/me until the employee sets their own. */
   followCompany: boolean;
+  /** IANA zone of the company's hours (the schedule's, from GET /api/me); null until known. Ignored once the hours are the employee's own. */
+  timeZone: string | null;
 }
 
 /** IT policy from `browser.storage.managed` (Chrome enterprise policy). */
@@ -83,7 +86,7 @@ export interface Policy {
 
 export const RECEIPTS_CAP = 1000;
 
-export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true };
+export const DEFAULT_PREFS: Prefs = { remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true, timeZone: null };
 
 export const EMPTY_PUNCH_STATE: PunchState = { kind: null, since: null, pending: false, punchId: null, previous: null };
 
@@ -98,14 +101,16 @@ export const punchStateItem = storage.defineItem<PunchState>("local:punchState",
 
 /**
  * v1 had no workdays (reminders fired every day); v2 adds them, Mon–Fri. v3 adds
- * `followCompany`: times set before v3 were chosen by the employee, so they are kept.
+ * `followCompany`: times set before v3 were chosen by the employee, so they are kept. v4 adds
+ * `timeZone`: unknown until the next GET /api/me, so the browser's zone stays in use until then.
  */
 export const prefsItem = storage.defineItem<Prefs>("local:prefs", {
   fallback: DEFAULT_PREFS,
-  version: 3,
+  version: 4,
   migrations: {
     2: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, workdays: old.workdays ?? [1, 2, 3, 4, 5] }),
     3: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, followCompany: false }),
+    4: (old: Partial<Prefs> | null) => (old == null ? old : { ...DEFAULT_PREFS, ...old, timeZone: null }),
   },
 });
 
@@ -116,12 +121,17 @@ export interface Workday {
   days: number[];
 }
 
-/** Takes the company's working hours for reminders, unless the employee set their own. Returns whether anything changed. */
-export async function adoptCompanyHours(workday: Workday): Promise<boolean> {
+/**
+ * Takes the company's working hours, and the zone they are read in, for reminders, unless the
+ * employee set their own. Returns whether anything changed.
+ */
+export async function adoptCompanyHours(workday: Workday, timeZone?: string | null): Promise<boolean> {
   const prefs = await prefsItem.getValue();
   if (!prefs.followCompany) return false;
-  const next = { ...prefs, startTime: workday.start, endTime: workday.end, workdays: [...workday.days].sort() };
-  if (next.startTime === prefs.startTime && next.endTime === prefs.endTime && next.workdays.join() === prefs.workdays.join()) return false;
+  // A server too old to send the zone, or one this browser does not know: the browser's zone.
+  const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : null;
+  const next = { ...prefs, startTime: workday.start, endTime: workday.end, workdays: [...workday.days].sort(), timeZone: zone };
+  if (next.startTime === prefs.startTime && next.endTime === prefs.endTime && next.workdays.join() === prefs.workdays.join() && next.timeZone === prefs.timeZone) return false;
   await prefsItem.setValue(next);
   return true;
 }

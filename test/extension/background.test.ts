@@ -4,7 +4,7 @@ import { NetworkError } from "../../extension/utils/api";
 import { BADGE_COLORS } from "../../extension/utils/badge";
 import { DRAIN_ALARM, REMINDER_ALARM, TICK_ALARM, startBackground } from "../../extension/utils/background-logic";
 import { enqueue } from "../../extension/utils/queue";
-import { DEFAULT_PREFS, attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, type PunchState } from "../../extension/utils/storage";
+import { DEFAULT_PREFS, adoptCompanyHours, attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, type PunchState } from "../../extension/utils/storage";
 import { ENROLMENT, FakeServer, T0, signed } from "./fakes";
 
 // T0 is Monday 09:00 in New York; the day's start reminder is due then, the end one at 18:00.
@@ -18,12 +18,12 @@ let server: FakeServer;
 let health: ReturnType<typeof vi.fn>;
 let background: ReturnType<typeof startBackground> | undefined;
 
-function start() {
+function start(zone = ZONE) {
   background = startBackground({
     browser: fakeBrowser,
     now: () => clock.now,
     random: () => 0.5,
-    timeZone: () => ZONE,
+    timeZone: () => zone,
     api: () => ({ batch: server.batch, health: health as never }),
     loadLanguage: async () => undefined,
     t: (key, ...subs) => (subs.length ? `${key}(${subs.join(",")})` : key),
@@ -127,6 +127,45 @@ describe("reminders", () => {
     start();
     await background!.scheduleReminder();
     expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(T0);
+  });
+});
+
+// A browser in Berlin, a schedule in Shanghai: Monday 2025-03-10 09:00 is 01:00Z there, 08:00Z in Berlin.
+describe("reminders in the schedule's zone", () => {
+  const SHANGHAI_NINE = Date.UTC(2025, 2, 10, 1, 0);
+  const BERLIN_NINE = Date.UTC(2025, 2, 10, 8, 0);
+
+  beforeEach(async () => {
+    clock.now = Date.UTC(2025, 2, 10, 0, 0); // Monday 01:00 Berlin, 08:00 Shanghai
+    await punchStateItem.setValue(OUT);
+  });
+
+  it("following the company: 09:00 is Shanghai's, and the notification says so", async () => {
+    await prefsItem.setValue({ ...DEFAULT_PREFS, timeZone: "Asia/Shanghai" });
+    start("Europe/Berlin");
+    await background!.scheduleReminder();
+    expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(SHANGHAI_NINE);
+
+    clock.now = SHANGHAI_NINE;
+    await fire(`${REMINDER_ALARM}:start`);
+    await until(async () => expect(await notifications()).toEqual(["clockwork-start"]));
+    const shown = (await fakeBrowser.notifications.getAll())["clockwork-start"] as unknown as { message: string };
+    expect(shown.message).toBe("reminderStartBody(09:00 (Asia/Shanghai))");
+  });
+
+  it("the employee's own hours stay in the browser's zone, whatever zone was adopted before", async () => {
+    await prefsItem.setValue({ ...DEFAULT_PREFS, followCompany: false, timeZone: "Asia/Shanghai" });
+    start("Europe/Berlin");
+    await background!.scheduleReminder();
+    expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(BERLIN_NINE);
+  });
+
+  it("adopting the schedule's zone moves the pending reminder at once", async () => {
+    start("Europe/Berlin");
+    await background!.scheduleReminder();
+    expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(BERLIN_NINE);
+    await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Asia/Shanghai");
+    await until(async () => expect((await alarm(`${REMINDER_ALARM}:start`))?.scheduledTime).toBe(SHANGHAI_NINE));
   });
 });
 

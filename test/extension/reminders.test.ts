@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextReminder, shouldNotify } from "../../extension/utils/reminders";
+import { nextReminder, reminderZone, shouldNotify } from "../../extension/utils/reminders";
 import { DEFAULT_PREFS, type Prefs, type PunchState } from "../../extension/utils/storage";
 
 const IN: PunchState = { kind: "in", since: 0, pending: false };
@@ -34,6 +34,26 @@ describe("nextReminder", () => {
     const before = nextReminder(utc("2025-03-07T12:00:00Z"), "America/New_York", DEFAULT_PREFS, NEVER)!;
     const after = nextReminder(before.at, "America/New_York", DEFAULT_PREFS, NEVER)!;
     expect(after.at - before.at).toBe(3 * 86_400_000 - 3_600_000); // Friday → Monday, one hour lost
+  });
+});
+
+describe("reminderZone", () => {
+  const SHANGHAI: Prefs = { ...DEFAULT_PREFS, timeZone: "Asia/Shanghai" };
+
+  it.each<[string, Prefs, string]>([
+    ["following the company with a known zone: the schedule's", SHANGHAI, "Asia/Shanghai"],
+    ["following the company, zone not yet known: the browser's", DEFAULT_PREFS, "Europe/Berlin"],
+    ["the employee's own hours: the browser's, even with a zone left over", { ...SHANGHAI, followCompany: false }, "Europe/Berlin"],
+    ["a zone this browser does not know: the browser's", { ...DEFAULT_PREFS, timeZone: "Mars/Olympus_Mons" }, "Europe/Berlin"],
+  ])("%s", (_name, prefs, zone) => {
+    expect(reminderZone(prefs, "Europe/Berlin")).toBe(zone);
+  });
+
+  it("browser in Berlin, schedule in Shanghai: the reminder is 09:00 Shanghai, not 09:00 Berlin", () => {
+    const now = utc("2025-03-10T00:00:00Z"); // Monday 01:00 Berlin, 08:00 Shanghai
+    expect(nextReminder(now, reminderZone(SHANGHAI, "Europe/Berlin"), SHANGHAI, NEVER)).toEqual({ at: utc("2025-03-10T01:00:00Z"), kind: "start" });
+    const own = { ...SHANGHAI, followCompany: false };
+    expect(nextReminder(now, reminderZone(own, "Europe/Berlin"), own, NEVER)).toEqual({ at: utc("2025-03-10T08:00:00Z"), kind: "start" });
   });
 });
 

@@ -2,6 +2,7 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { adoptCompanyHours,
   attentionItem,
+  DEFAULT_PREFS,
   effectiveServerUrl,
   enrolmentItem,
   lastSyncItem,
@@ -29,15 +30,45 @@ describe("storage items", () => {
     expect(await receiptsItem.getValue()).toEqual([]);
     expect(await lastSyncItem.getValue()).toBeNull();
     expect(await punchStateItem.getValue()).toMatchObject({ kind: null, since: null, pending: false });
-    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true });
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: true, startTime: "09:00", endTime: "18:00", workdays: [1, 2, 3, 4, 5], followCompany: true, timeZone: null });
     expect(await serverUrlItem.getValue()).toBe("http://localhost:8787");
   });
 
   it("prefs saved by v1 (no workdays) migrate keeping the employee's times, Mon–Fri, as their own", async () => {
     await fakeBrowser.storage.local.set({ prefs: { remindersEnabled: false, startTime: "08:30", endTime: "17:00" } });
     await prefsItem.migrate();
-    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: false, startTime: "08:30", endTime: "17:00", workdays: [1, 2, 3, 4, 5], followCompany: false });
-    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 3 });
+    expect(await prefsItem.getValue()).toEqual({ remindersEnabled: false, startTime: "08:30", endTime: "17:00", workdays: [1, 2, 3, 4, 5], followCompany: false, timeZone: null });
+    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 4 });
+  });
+
+  it.each([
+    ["the employee's own hours", { remindersEnabled: true, startTime: "07:45", endTime: "16:15", workdays: [1, 3, 5], followCompany: false }],
+    ["the company's hours, reminders off", { remindersEnabled: false, startTime: "08:00", endTime: "17:00", workdays: [1, 2, 3, 4, 5, 6], followCompany: true }],
+  ])("prefs saved by v3 (%s) keep every setting; the zone is unknown until the next /api/me", async (_name, v3) => {
+    await fakeBrowser.storage.local.set({ prefs: v3, prefs$: { v: 3 } });
+    await prefsItem.migrate();
+    expect(await prefsItem.getValue()).toEqual({ ...v3, timeZone: null });
+    expect((await fakeBrowser.storage.local.get("prefs$")).prefs$).toEqual({ v: 4 });
+  });
+
+  it("the company's hours come with their zone; a changed zone alone is a change", async () => {
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Asia/Shanghai")).toBe(true);
+    expect(await prefsItem.getValue()).toMatchObject({ startTime: "09:00", followCompany: true, timeZone: "Asia/Shanghai" });
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Asia/Shanghai")).toBe(false);
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Europe/Berlin")).toBe(true);
+    expect((await prefsItem.getValue()).timeZone).toBe("Europe/Berlin");
+    // An older server (no zone) or a zone this browser does not know: the browser's zone.
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Mars/Olympus_Mons")).toBe(true);
+    expect((await prefsItem.getValue()).timeZone).toBeNull();
+    await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Asia/Shanghai");
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] })).toBe(true);
+    expect((await prefsItem.getValue()).timeZone).toBeNull();
+  });
+
+  it("the employee's own hours take no zone from the company", async () => {
+    await prefsItem.setValue({ ...DEFAULT_PREFS, startTime: "10:00", followCompany: false });
+    expect(await adoptCompanyHours({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5] }, "Asia/Shanghai")).toBe(false);
+    expect(await prefsItem.getValue()).toMatchObject({ startTime: "10:00", timeZone: null });
   });
 
   it("reminders take the company's hours from /api/me until the employee sets their own", async () => {

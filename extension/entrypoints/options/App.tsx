@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useAppState } from "../../components/AppState";
 import { EnrolForm } from "../../components/EnrolForm";
-import { dateTimeOf } from "../../components/format";
+import { browserTimeZone, dateTimeOf } from "../../components/format";
 import { bcp47, initI18n, localeItem, t, type Locale } from "../../utils/i18n";
 import { sendMessage } from "../../utils/messaging";
 import { prefsItem, type Prefs } from "../../utils/storage";
@@ -62,9 +62,9 @@ function Reminders() {
   const enabled = forced ?? prefs.remindersEnabled;
   const update = (patch: Partial<Prefs>) => {
     setSaved(false);
-    // Changing the times or days makes them the employee's own.
-    const own = "startTime" in patch || "endTime" in patch || "workdays" in patch;
-    setPrefs({ ...prefs, ...patch, ...(own ? { followCompany: false } : {}) });
+    // Changing the times or days makes them the employee's own, in the browser's zone.
+    const own = "startTime" in patch || "endTime" in patch || "workdays" in patch || patch.followCompany === false;
+    setPrefs({ ...prefs, ...patch, ...(own ? { followCompany: false, timeZone: null } : {}) });
   };
   async function save(event: Event) {
     event.preventDefault();
@@ -88,6 +88,7 @@ function Reminders() {
           <input type="checkbox" checked={prefs.followCompany} disabled={!enabled} onChange={(e) => update({ followCompany: e.currentTarget.checked })} />
           <span>{t("followCompany")}</span>
         </label>
+        {prefs.followCompany && prefs.timeZone && prefs.timeZone !== browserTimeZone() && <p class="muted">{t("remindersZone", prefs.timeZone)}</p>}
         <div class="times">
           <label>
             {t("startTime")}
