@@ -20,6 +20,24 @@ export function normalizeCidr(text: string): string {
   return `${network.toString()}/${prefix}`;
 }
 
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+const parsedRanges = new Map<string, Range | null>();
+
+/** A stored range, parsed once per process (every punch checks the same few). */
+function parsedRange(cidr: string): Range | null {
+  let range = parsedRanges.get(cidr);
+  if (range === undefined) {
+    try {
+      range = ipaddr.parseCIDR(cidr);
+    } catch {
+      range = null; // a stored range that no longer parses allows nothing
+    }
+    if (parsedRanges.size > 10_000) parsedRanges.clear();
+    parsedRanges.set(cidr, range);
+  }
+  return range;
+}
+
 /**
  * Whether `ip` lies in any of `cidrs`. IPv4-mapped IPv6 addresses
  * (`::ffff:203.0.113.7`) count as their IPv4 address. Unparseable input matches nothing.
@@ -32,12 +50,8 @@ export function ipInRanges(ip: string, cidrs: readonly string[]): boolean {
     return false;
   }
   for (const cidr of cidrs) {
-    try {
-      const range = ipaddr.parseCIDR(cidr);
-      if (range[0].kind() === address.kind() && address.match(range)) return true;
-    } catch {
-      // A stored range that no longer parses allows nothing.
-    }
+    const range = parsedRange(cidr);
+    if (range && range[0].kind() === address.kind() && address.match(range as Parameters<typeof address.match>[0])) return true;
   }
   return false;
 }

@@ -82,8 +82,10 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */
+const StoredSettingsSchema = SettingsSchema.partial();
+
 export function resolveSettings(stored: unknown): Settings {
-  const partial = SettingsSchema.partial().safeParse(stored ?? {});
+  const partial = StoredSettingsSchema.safeParse(stored ?? {});
   const value = partial.success ? partial.data : {};
   return {
     ...DEFAULT_SETTINGS,

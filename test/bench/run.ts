@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "../support/api-client";
 import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
+import { CpuProfiler } from "./profile";
 import { printTimesheet, timesheetBench } from "./timesheet";
 import { buildWorker, DevServer, freePort, killAllNow, ROOT, stopAll, wranglerRun } from "../support/wrangler";
 
@@ -31,6 +32,8 @@ const TIMESHEET_EMPLOYEES = int("BENCH_TIMESHEET_EMPLOYEES", 1000);
 const TIMESHEET_REPEATS = int("BENCH_TIMESHEET_REPEATS", 3);
 /** `punches` or `timesheet` runs one half of the bench; unset runs both. */
 const ONLY = process.env.BENCH_ONLY ?? "";
+/** `BENCH_PROFILE=1`: a CPU profile of the product during the measured punch run (test/bench/profile.ts). */
+const PROFILE = process.env.BENCH_PROFILE === "1";
 if (!["", "punches", "timesheet"].includes(ONLY)) throw new Error("BENCH_ONLY must be punches or timesheet");
 for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY })) {
   if (!(value >= 1)) throw new Error(`BENCH_${name} must be a positive integer`);
@@ -97,14 +100,17 @@ async function loadPhase(
   measured: LoadRequest[],
   tampered: LoadRequest,
   describe?: (json: any) => string,
+  around?: { before(): Promise<void>; after(): Promise<void> },
 ): Promise<PhaseResult> {
   let t = performance.now();
   const warm = await runLoad(url, warmup, LOAD_CONCURRENCY, describe);
   const warmErrors = warm.samples.filter((s) => s.status !== 201);
   log(`${name}: warm-up ${warmup.length} requests in ${seconds(t)}${warmErrors.length ? `, ${warmErrors.length} failed, e.g. ${warmErrors[0]!.error}` : ""}`);
 
+  await around?.before();
   t = performance.now();
   const run = await runLoad(url, measured, LOAD_CONCURRENCY, describe);
+  await around?.after();
   const summary = summarise(run.samples, run.wallMs);
   log(`${name}: ${measured.length} punches in ${seconds(t)}, ${summary.ok} × 201, ${summary.errors} failed`);
   if (summary.errors > 0) {
@@ -207,6 +213,22 @@ async function main() {
   // Keep the wrangler logs when something failed, to see why.
   if (process.env.BENCH_KEEP_TMP || failed) log(`kept ${tmp} (wrangler logs inside)`);
   else rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Starts a CPU profile of the Worker before the measured run and prints where the time went after it. */
+function profileAround(inspectorPort: number, file: string) {
+  let profiler: CpuProfiler | undefined;
+  return {
+    async before() {
+      profiler = await CpuProfiler.connect(inspectorPort);
+      await profiler.start();
+    },
+    async after() {
+      const top = await profiler!.stop(file);
+      log(`CPU profile of the measured run written to ${file}; most self time:`);
+      for (const entry of top) log(`  ${String(entry.selfPercent).padStart(5)} %  ${entry.where}`);
+    },
+  };
 }
 
 /** The latest month with 31 days that has ended: the timesheet bench reports on it. */
@@ -325,6 +347,7 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
     measuredPunches.map(productRequest),
     withTamperedSignature(productRequest(spare)),
     (json) => `${json.punch?.mode}/${json.punch?.status}`,
+    PROFILE ? profileAround(product.inspectorPort, join(ROOT, "test/bench/product.cpuprofile")) : undefined,
   );
   await product.stop();
   log("product Worker stopped");

@@ -97,6 +97,8 @@ export class DevServer {
     readonly child: ChildProcess,
     readonly port: number,
     readonly logFile: string,
+    /** wrangler's DevTools inspector (a proxy to workerd's), for CPU profiles. */
+    readonly inspectorPort: number,
   ) {
     this.exited = new Promise((done) =>
       child.on("exit", (code, signal) => {
@@ -143,7 +145,7 @@ export class DevServer {
     });
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    const server = new DevServer(child, port, opts.logFile);
+    const server = new DevServer(child, port, opts.logFile, inspectorPort);
 
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

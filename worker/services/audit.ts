@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import canonicalize from "canonicalize";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import type { DB } from "../db/client";
+import { type Bound, prepare } from "../db/prepared";
 import { auditLog } from "../db/schema";
 import type { Principal } from "../env";
 
@@ -21,7 +22,11 @@ export interface AuditEntry {
  * are sealed into the hash chain later, by the scheduled handler.
  */
 export function auditInsert(db: DB, entry: AuditEntry) {
-  return db.insert(auditLog).values({
+  return db.insert(auditLog).values(auditRow(entry));
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
     at: entry.at,
     actorType: entry.actor?.type ?? "anonymous",
     actorId: entry.actor?.id ?? null,
@@ -30,7 +35,25 @@ export function auditInsert(db: DB, entry: AuditEntry) {
     subjectId: entry.subjectId ?? null,
     data: entry.data ?? null,
     ip: entry.ip ?? null,
-  });
+  } as const;
+}
+
+const AUDIT_INSERT = prepare((db) =>
+  db.insert(auditLog).values({
+    at: sql.placeholder("at"),
+    actorType: sql.placeholder("actorType"),
+    actorId: sql.placeholder("actorId"),
+    action: sql.placeholder("action"),
+    subjectType: sql.placeholder("subjectType"),
+    subjectId: sql.placeholder("subjectId"),
+    data: sql.placeholder("data"),
+    ip: sql.placeholder("ip"),
+  }),
+);
+
+/** `auditInsert` as a statement built once per isolate (db/prepared.ts), for hot paths. */
+export function auditInsertPrepared(entry: AuditEntry): Bound {
+  return [AUDIT_INSERT, auditRow(entry)];
 }
 
 /** The hash that seals one entry: it covers the entry and the previous entry's hash. */

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import canonicalize from "canonicalize";
 import type { z } from "zod";
 import { type PunchBatchResult, PunchRequestSchema, type PunchRecord, type ReceiptPayload } from "../../shared/api";
@@ -6,14 +6,15 @@ import { bracketPunchTime } from "../../shared/bracket";
 import type { ErrorCode } from "../../shared/errors";
 import { canonicalPunch, punchChallengeBase64Url, type Punch } from "../../shared/punch";
 import { evaluatePunch, IP_LOCATION_ACCURACY_M } from "../../shared/rules";
+import { resolveSettings } from "../../shared/settings";
 import { planDay, workDateOf } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
 import { devices, employees, punches } from "../db/schema";
-import { policyFrom, policyQuery } from "./policy";
-import { ruleContextFrom, ruleContextQueries } from "./rule-context";
-import { auditInsert } from "./audit";
+import { batchPrepared, bind, type Bound, jsonList, prepare } from "../db/prepared";
+import { ruleContextFrom, ruleContextQuery } from "./rule-context";
+import { auditInsertPrepared } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
 import type { IpGeo } from "./request";
@@ -43,6 +44,42 @@ interface Verified {
 }
 
 type PunchInsert = typeof punches.$inferInsert;
+
+// The punch path's reads, built once per isolate (see db/prepared.ts).
+const DEVICES = prepare((db) =>
+  db
+    .select({
+      device: devices,
+      employeeActive: employees.active,
+      employeeTimezone: employees.timezone,
+      employeeScheduleId: employees.scheduleId,
+    })
+    .from(devices)
+    .innerJoin(employees, eq(employees.id, devices.employeeId))
+    .where(inArray(devices.credentialId, jsonList("credentialIds"))),
+);
+const EXISTING = prepare((db) => db.select().from(punches).where(inArray(punches.id, jsonList("punchIds"))));
+// ...and its writes.
+const PUNCH_INSERT = prepare((db) =>
+  db
+    .insert(punches)
+    .values(Object.fromEntries(Object.keys(getTableColumns(punches)).map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
+    .onConflictDoNothing(),
+);
+const COUNTER_UPDATE = prepare((db) =>
+  db
+    .update(devices)
+    .set({ counter: sql`max(${devices.counter}, ${sql.placeholder("counter")})` })
+    .where(eq(devices.id, sql.placeholder("id"))),
+);
+
+/** A punch row's values for PUNCH_INSERT: every column (drizzle encodes each as its column does). */
+function punchValues(row: PunchInsert): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(getTableColumns(punches))) values[key] = row[key as keyof PunchInsert] ?? null;
+  values.reasons ??= [];
+  return values;
+}
 
 /** A verified, new punch placed in time, waiting for the rules. */
 interface Placed {
@@ -114,31 +151,21 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const employeeIds = [...new Set(candidates.map((c) => c.punch.employeeId))];
   // Bracketing only moves a time later, and never past the receive time.
   const since = Math.min(...candidates.map((c) => Math.min(c.punch.clientTime, receivedAt)));
-  const [deviceRows, existingRows, settingsRows, ...contextRows] = await db.batch([
-    db
-      .select({
-        device: devices,
-        employeeActive: employees.active,
-        employeeTimezone: employees.timezone,
-        employeeScheduleId: employees.scheduleId,
-      })
-      .from(devices)
-      .innerJoin(employees, eq(employees.id, devices.employeeId))
-      .where(inArray(devices.credentialId, credentialIds)),
-    db.select().from(punches).where(inArray(punches.id, punchIds)),
-    policyQuery(db),
-    ...ruleContextQueries(db, employeeIds, since, receivedAt),
-  ]);
-  const policy = policyFrom(settingsRows);
+  const [deviceRows, existingRows, contextRows] = await batchPrepared(db.$client, [
+    [DEVICES, { credentialIds: JSON.stringify(credentialIds) }],
+    [EXISTING, { punchIds: JSON.stringify(punchIds) }],
+    ruleContextQuery(employeeIds, since, receivedAt),
+  ] as const);
+  const policy = resolveSettings(contextRows.policy);
   const context = ruleContextFrom(contextRows, policy);
   const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));
   const stored = new Map(existingRows.map((r) => [r.id, r]));
   const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));
 
-  const writes: ReturnType<typeof auditInsert | typeof db.insert>[] = [];
+  const writes: Bound[] = [];
   const security = (action: string, c: Verified, data: Record<string, unknown>) =>
     writes.push(
-      auditInsert(db, {
+      auditInsertPrepared({
         action,
         at: receivedAt,
         actor: { type: "anonymous" },
@@ -343,7 +370,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       employeeId: punch.employeeId,
     };
     writes.push(
-      auditInsert(db, {
+      auditInsertPrepared({
         action: "punch.recorded",
         at: receivedAt,
         actor: { type: "employee", id: punch.employeeId },
@@ -369,17 +396,15 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       : null;
 
   // The one batched write: punches first, so their results line up with `fresh`.
-  const inserts = fresh.map((f) => db.insert(punches).values(f.row).onConflictDoNothing());
-  const updates = [...deviceUpdates].map(([id, counter]) =>
-    db
-      .update(devices)
-      .set({ counter: sql`max(${devices.counter}, ${counter})` })
-      .where(eq(devices.id, id)),
-  );
-  const statements = [...inserts, ...updates, ...writes];
+  const statements: Bound[] = [
+    ...fresh.map((f): Bound => [PUNCH_INSERT, punchValues(f.row)]),
+    ...[...deviceUpdates].map(([id, counter]): Bound => [COUNTER_UPDATE, { id, counter }]),
+    ...writes,
+  ];
   if (statements.length > 0) {
-    const written = await db.batch(statements as unknown as Parameters<typeof db.batch>[0]);
-    const lost = fresh.filter((_, i) => (written[i] as D1Result).meta.changes === 0);
+    const d1 = db.$client;
+    const written = await d1.batch(statements.map((statement) => bind(d1, statement)));
+    const lost = fresh.filter((_, i) => written[i]!.meta.changes === 0);
     if (lost.length > 0) await settleRaces(db, lost, results);
   }
 

@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, ne } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { PunchKind } from "../../shared/punch";
 import { IP_LOCATION_ACCURACY_M, type GeoPoint, type Place } from "../../shared/rules";
 import { companySchedule, scheduleZone, type HolidayCalendar, type Schedule } from "../../shared/schedule";
 import type { Settings } from "../../shared/settings";
 import { DAY_MS, utcDate } from "../../shared/time";
-import type { DB } from "../db/client";
-import { employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
+import { type Bound, preparedSql } from "../db/prepared";
+import type { employees, schedules } from "../db/schema";
 
 type ScheduleRow = typeof schedules.$inferSelect;
 type EmployeeRow = Pick<typeof employees.$inferSelect, "id" | "timezone" | "scheduleId">;
@@ -75,58 +75,94 @@ export function storedLocation(row: {
   return null;
 }
 
-const timelineColumns = {
-  id: punches.id,
-  employeeId: punches.employeeId,
-  kind: punches.kind,
-  time: punches.effectiveTime,
-  geoLat: punches.geoLat,
-  geoLon: punches.geoLon,
-  geoAccuracy: punches.geoAccuracy,
-  ipLat: punches.ipLat,
-  ipLon: punches.ipLon,
-};
-
-/**
- * The statements a punch request adds to its one batched read, for the
- * employees it names: their schedules, places, networks, the holidays around
- * now, and their counted punches from `since` on plus the last one before it
- * (so every new punch finds the one before it, however the batch is ordered).
- */
-export function ruleContextQueries(db: DB, employeeIds: readonly string[], since: number, until: number) {
-  const ids = [...employeeIds];
-  const counted = ne(punches.status, "rejected");
-  return [
-    db
-      .select()
-      .from(schedules)
-      .where(inArray(schedules.id, db.select({ id: employees.scheduleId }).from(employees).where(inArray(employees.id, ids)))),
-    db.select().from(sites),
-    db.select().from(networks),
-    db.select().from(employeeLocations).where(inArray(employeeLocations.employeeId, ids)),
-    // Queued punches may be up to the offline window (at most 31 days) old; a day each side covers every zone.
-    db
-      .select({ date: holidays.date, name: holidays.name })
-      .from(holidays)
-      .where(and(gte(holidays.date, utcDate(since - 32 * DAY_MS)), lte(holidays.date, utcDate(until + DAY_MS)))),
-    db
-      .select(timelineColumns)
-      .from(punches)
-      .where(and(inArray(punches.employeeId, ids), gte(punches.effectiveTime, since), lte(punches.effectiveTime, until), counted))
-      .orderBy(asc(punches.effectiveTime), asc(punches.id)),
-    ...ids.map((id) =>
-      db
-        .select(timelineColumns)
-        .from(punches)
-        .where(and(eq(punches.employeeId, id), lt(punches.effectiveTime, since), counted))
-        .orderBy(desc(punches.effectiveTime), desc(punches.id))
-        .limit(1),
-    ),
-  ] as const;
+/** A stored punch as the rule context reads it. */
+interface TimelineRow {
+  id: string;
+  employeeId: string;
+  kind: PunchKind;
+  time: number;
+  geoLat: number | null;
+  geoLon: number | null;
+  geoAccuracy: number | null;
+  ipLat: number | null;
+  ipLon: number | null;
 }
 
-type Results<T> = { [K in keyof T]: T[K] extends PromiseLike<infer R> ? R : never };
-type QueryResults = Results<ReturnType<typeof ruleContextQueries>>;
+/** Everything a punch is judged against, as the one statement below returns it. */
+export interface RuleContextRows {
+  policy: unknown;
+  schedules: Schedule[];
+  sites: (Place & { employeeIds: string[] | null })[];
+  networks: { cidr: string; employeeIds: string[] | null }[];
+  locations: (Place & { employeeId: string })[];
+  holidays: { date: string; name: string }[];
+  recent: TimelineRow[];
+  lastBefore: TimelineRow[];
+}
+
+const timeline = (alias: string) => sql.raw(`json_object('id', ${alias}.id, 'employeeId', ${alias}.employee_id, 'kind', ${alias}.kind,
+  'time', ${alias}.effective_time, 'geoLat', ${alias}.geo_lat, 'geoLon', ${alias}.geo_lon, 'geoAccuracy', ${alias}.geo_accuracy,
+  'ipLat', ${alias}.ip_lat, 'ipLon', ${alias}.ip_lon)`);
+const employeeIds = sql`(SELECT value FROM json_each(${sql.placeholder("employeeIds")}))`;
+
+/**
+ * The company policy and every rule input for the employees a punch request names, in one
+ * statement (one row of JSON columns): local D1 charges per statement, and this read used to be
+ * seven. Schedules, sites, networks, their places, the holidays around the punches, their
+ * counted punches from `since` on, and each one's last counted punch before it (straight down
+ * the (employee, time) index), so every new punch finds the one before it.
+ */
+const RULE_CONTEXT = preparedSql(
+  sql`SELECT
+    (SELECT data FROM settings WHERE id = 1) AS policy,
+    (SELECT json_group_array(json_object('id', s.id, 'name', s.name, 'timezone', s.timezone, 'kind', s.kind, 'days', json(s.days),
+        'graceLateMin', s.grace_late_min, 'graceEarlyMin', s.grace_early_min, 'earliestInMin', s.earliest_in_min,
+        'coreStart', s.core_start, 'coreEnd', s.core_end, 'requiredMinutes', s.required_minutes,
+        'restDayWorkAllowed', json(CASE WHEN s.rest_day_work_allowed THEN 'true' ELSE 'false' END)))
+      FROM schedules s WHERE s.id IN (SELECT schedule_id FROM employees WHERE id IN ${employeeIds})) AS schedules,
+    (SELECT json_group_array(json_object('lat', lat, 'lon', lon, 'radiusM', radius_m, 'employeeIds', json(employee_ids))) FROM sites) AS sites,
+    (SELECT json_group_array(json_object('cidr', cidr, 'employeeIds', json(employee_ids))) FROM networks) AS networks,
+    (SELECT json_group_array(json_object('employeeId', employee_id, 'lat', lat, 'lon', lon, 'radiusM', radius_m))
+      FROM employee_locations WHERE employee_id IN ${employeeIds}) AS locations,
+    (SELECT json_group_array(json_object('date', date, 'name', name))
+      FROM holidays WHERE date >= ${sql.placeholder("holidaysFrom")} AND date <= ${sql.placeholder("holidaysTo")}) AS holidays,
+    (SELECT json_group_array(${timeline("p")}) FROM punches p
+      WHERE p.employee_id IN ${employeeIds} AND p.effective_time >= ${sql.placeholder("since")}
+        AND p.effective_time <= ${sql.placeholder("until")} AND p.status <> 'rejected') AS recent,
+    (SELECT json_group_array(${timeline("p")}) FROM punches p WHERE p.id IN (
+      SELECT (SELECT q.id FROM punches q WHERE q.employee_id = e.value AND q.effective_time < ${sql.placeholder("since")}
+                AND q.status <> 'rejected' ORDER BY q.effective_time DESC LIMIT 1)
+      FROM json_each(${sql.placeholder("employeeIds")}) e)) AS lastBefore`,
+  (result): RuleContextRows => {
+    const row = (result.results[0] ?? {}) as Record<string, string | null>;
+    const list = <T>(text: string | null | undefined): T[] => (text ? (JSON.parse(text) as T[]) : []);
+    return {
+      policy: row.policy ? JSON.parse(row.policy) : undefined,
+      schedules: list(row.schedules),
+      sites: list(row.sites),
+      networks: list(row.networks),
+      locations: list(row.locations),
+      holidays: list(row.holidays),
+      recent: list(row.recent),
+      lastBefore: list(row.lastBefore),
+    };
+  },
+);
+
+/** The rule-context statement with its values (see RULE_CONTEXT). */
+export function ruleContextQuery(ids: readonly string[], since: number, until: number): Bound<RuleContextRows> {
+  return [
+    RULE_CONTEXT,
+    {
+      employeeIds: JSON.stringify(ids),
+      since,
+      until,
+      // Queued punches may be up to the offline window (at most 31 days) old; a day each side covers every zone.
+      holidaysFrom: utcDate(since - 32 * DAY_MS),
+      holidaysTo: utcDate(until + DAY_MS),
+    },
+  ];
+}
 
 export interface EmployeeRules {
   schedule: Schedule;
@@ -139,20 +175,19 @@ export interface EmployeeRules {
  * What the rules need per employee, from `ruleContextQueries`' results, and a
  * timeline of counted punches that new punches join as they are judged.
  */
-export function ruleContextFrom(results: readonly unknown[], settings: Settings) {
-  const [scheduleRows, siteRows, networkRows, locationRows, holidayRows, recentRows, ...lastRows] = results as unknown as QueryResults;
-  const scheduleById = new Map((scheduleRows as ScheduleRow[]).map((r) => [r.id, toSchedule(r)]));
-  const holidaysByDate = holidayCalendar(holidayRows);
+export function ruleContextFrom(rows: RuleContextRows, settings: Settings) {
+  const { sites: siteRows, networks: networkRows, locations: locationRows, recent: recentRows, lastBefore: lastRows } = rows;
+  const scheduleById = new Map(rows.schedules.map((s) => [s.id, s]));
+  const holidaysByDate = holidayCalendar(rows.holidays);
   const applies = (employeeIds: string[] | null, id: string) => employeeIds === null || employeeIds.includes(id);
 
   const timeline = new Map<string, TimelinePunch[]>();
-  type TimelineRow = (typeof recentRows)[number];
   const add = (row: TimelineRow) => {
     const list = timeline.get(row.employeeId) ?? [];
     list.push({ id: row.id, kind: row.kind, time: row.time, location: storedLocation(row) });
     timeline.set(row.employeeId, list);
   };
-  for (const rows of lastRows) for (const row of rows as TimelineRow[]) add(row);
+  for (const row of lastRows) add(row);
   for (const row of recentRows) add(row);
   const before = (a: { time: number; id: string }, b: { time: number; id: string }) => a.time < b.time || (a.time === b.time && a.id < b.id);
 
