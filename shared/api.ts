@@ -196,6 +196,8 @@ export const MeResponseSchema = z.object({
   workday: WorkdaySchema,
   /** The zone the employee's days are judged in. */
   timezone: z.string(),
+  /** Decimal places of latitude/longitude the company keeps; the extension rounds the fix to it before signing. */
+  locationPrecision: z.number().int().min(0).max(7),
 });
 
 /** An instant as epoch milliseconds, or a local date. */

@@ -6,7 +6,7 @@ import { t } from "../utils/i18n";
 import { onMessage, sendMessage } from "../utils/messaging";
 import { openPasskeyWindow } from "../utils/passkey-window";
 import { nextKind } from "../utils/punch";
-import { adoptCompanyHours } from "../utils/storage";
+import { adoptCompanySettings } from "../utils/storage";
 import { liveToken, useAppState } from "./AppState";
 import { durationOf, localDateOf, standingOf, timeOf } from "./format";
 import { runPunchCeremony, verdictOf, type Step, type Tone } from "./punch-ceremony";
@@ -67,8 +67,9 @@ export function PunchPanel() {
     try {
       const me = await api.me(token);
       setToday(me.today);
-      // Reminders follow the schedule's hours, in its zone, unless the employee chose their own (background reschedules on change).
-      if (me.workday) await adoptCompanyHours(me.workday, me.timezone);
+      // Reminders follow the schedule's hours, in its zone, unless the employee chose their own (background reschedules on change);
+      // punches keep the company's location precision, rounded before signing.
+      await adoptCompanySettings(enrolment.serverUrl, me);
     } catch {
       setToday(null);
     }

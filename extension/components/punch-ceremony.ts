@@ -3,7 +3,7 @@ import { createApi } from "../utils/api";
 import { t, type MessageKey } from "../utils/i18n";
 import { sendMessage } from "../utils/messaging";
 import { passkeyFailure, watchingFocus } from "../utils/passkey-window";
-import { buildPunch, readGeolocation, signPunch, submitPunch, type PunchSubmission } from "../utils/punch";
+import { locatedPunch, signPunch, submitPunch, type PunchSubmission } from "../utils/punch";
 import type { Enrolment } from "../utils/storage";
 import { browserTimeZone, timeOf } from "./format";
 
@@ -31,8 +31,15 @@ export async function runPunchCeremony(opts: {
 }): Promise<CeremonyOutcome> {
   const { enrolment, kind } = opts;
   opts.onStep("locating");
-  const geo = await readGeolocation(navigator.geolocation, GEO_TIMEOUT_MS);
-  const punch = buildPunch({ enrolment, kind, nonce: opts.nonce, geo, now: Date.now(), timeZone: browserTimeZone() });
+  const punch = await locatedPunch({
+    enrolment,
+    kind,
+    nonce: opts.nonce,
+    geolocation: navigator.geolocation,
+    geoTimeoutMs: GEO_TIMEOUT_MS,
+    now: Date.now,
+    timeZone: browserTimeZone(),
+  });
   opts.onStep("signing");
   const signing = await watchingFocus(window, document, () => signPunch(punch));
   if ("error" in signing) {

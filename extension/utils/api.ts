@@ -32,6 +32,8 @@ export interface MeResponse {
   workday?: { start: string; end: string; days: number[] };
   /** IANA zone `workday` and `today` are read in: the schedule's, else the employee's, else the company's (absent from older servers). */
   timezone?: string;
+  /** Decimal places of latitude/longitude the company keeps; punches are rounded to it before signing (absent from older servers). */
+  locationPrecision?: number;
 }
 
 export interface EnrollOptions {

@@ -10,7 +10,9 @@ import type { Punch, PunchGeo } from "../../shared/punch";
 import { ApiError, NetworkError, type Api } from "./api";
 import { addAttention, enqueue, retryAllNow } from "./queue";
 import {
+  DEFAULT_LOCATION_PRECISION,
   lastSyncItem,
+  locationPrecisionFor,
   notePunch,
   queueItem,
   saveReceipts,
@@ -71,7 +73,19 @@ export function readGeolocation(
   });
 }
 
-/** The punch document the passkey will sign; `clientTime` is the device clock at the click. */
+/** Latitude and longitude kept to `decimals` places (as the server rounds its columns); accuracy and errors as they are. */
+export function roundGeo(geo: PunchGeo, decimals: number): PunchGeo {
+  if ("error" in geo) return geo;
+  const factor = 10 ** decimals;
+  const round = (degrees: number) => Math.round(degrees * factor) / factor;
+  return { lat: round(geo.lat), lon: round(geo.lon), accuracy: geo.accuracy };
+}
+
+/**
+ * The punch document the passkey will sign; `clientTime` is the device clock at the click. The
+ * fix is rounded to the company's `locationPrecision` here, before signing, so the signed
+ * document (which the server stores verbatim) never holds more of the position than the company keeps.
+ */
 export function buildPunch(opts: {
   enrolment: Enrolment;
   kind: "in" | "out";
@@ -79,6 +93,8 @@ export function buildPunch(opts: {
   geo: PunchGeo;
   now: number;
   timeZone: string;
+  /** Decimal places of latitude/longitude kept; unknown → DEFAULT_LOCATION_PRECISION. */
+  locationPrecision?: number;
 }): Punch {
   const now = Math.floor(opts.now);
   return {
@@ -90,8 +106,29 @@ export function buildPunch(opts: {
     clientTime: now,
     tz: opts.timeZone,
     nonce: opts.nonce,
-    geo: opts.geo,
+    geo: roundGeo(opts.geo, opts.locationPrecision ?? DEFAULT_LOCATION_PRECISION),
   };
+}
+
+/**
+ * The punch for one click, ready for signing: a bounded position fix, rounded to the company's
+ * location precision for `enrolment.serverUrl` (the default until GET /api/me has told it).
+ */
+export async function locatedPunch(opts: {
+  enrolment: Enrolment;
+  kind: "in" | "out";
+  nonce: string | null;
+  geolocation: Geolocation | undefined;
+  geoTimeoutMs: number;
+  now(): number;
+  timeZone: string;
+}): Promise<Punch> {
+  const [geo, locationPrecision] = await Promise.all([
+    readGeolocation(opts.geolocation, opts.geoTimeoutMs),
+    locationPrecisionFor(opts.enrolment.serverUrl),
+  ]);
+  const { enrolment, kind, nonce, timeZone } = opts;
+  return buildPunch({ enrolment, kind, nonce, geo, now: opts.now(), timeZone, locationPrecision });
 }
 
 export type Signer = (optionsJSON: PublicKeyCredentialRequestOptionsJSON) => Promise<AuthenticationResponseJSON>;

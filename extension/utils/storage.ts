@@ -3,6 +3,8 @@ import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import type { PunchRecord, Receipt } from "../../shared/api";
 import type { Punch } from "../../shared/punch";
+import { DEFAULT_SETTINGS } from "../../shared/settings";
+import type { MeResponse } from "./api";
 import { isValidTimeZone } from "../../shared/time";
 
 export const DEFAULT_SERVER_URL = "http://localhost:8787";
@@ -134,6 +136,46 @@ export async function adoptCompanyHours(workday: Workday, timeZone?: string | nu
   if (next.startTime === prefs.startTime && next.endTime === prefs.endTime && next.workdays.join() === prefs.workdays.join() && next.timeZone === prefs.timeZone) return false;
   await prefsItem.setValue(next);
   return true;
+}
+
+/** Decimal places of latitude/longitude kept while the company's are unknown (4 ≈ 11 m), as the server's default. */
+export const DEFAULT_LOCATION_PRECISION = DEFAULT_SETTINGS.locationPrecision;
+
+/** The company's `locationPrecision` from GET /api/me, with the server it came from: another server's does not apply. */
+export interface LocationPrecision {
+  serverUrl: string;
+  decimals: number;
+}
+
+export const locationPrecisionItem = storage.defineItem<LocationPrecision | null>("local:locationPrecision", { fallback: null, version: 1 });
+
+const isPrecision = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7;
+
+/**
+ * Keeps the company's location precision for punches to `serverUrl`. A server too old to send
+ * it (or sending nonsense) leaves what is known. Returns whether anything changed.
+ */
+export async function adoptLocationPrecision(serverUrl: string, decimals: unknown): Promise<boolean> {
+  if (!isPrecision(decimals)) return false;
+  const known = await locationPrecisionItem.getValue();
+  if (known?.serverUrl === serverUrl && known.decimals === decimals) return false;
+  await locationPrecisionItem.setValue({ serverUrl, decimals });
+  return true;
+}
+
+/**
+ * What the extension takes from GET /api/me of `serverUrl`: the working hours (reminders) and the
+ * location precision (punches). Fields an older server does not send leave what is known.
+ */
+export async function adoptCompanySettings(serverUrl: string, me: Partial<Pick<MeResponse, "workday" | "timezone" | "locationPrecision">>): Promise<void> {
+  if (me.workday) await adoptCompanyHours(me.workday, me.timezone);
+  await adoptLocationPrecision(serverUrl, me.locationPrecision);
+}
+
+/** The decimal places a punch to `serverUrl` keeps: the company's once known, else the default. */
+export async function locationPrecisionFor(serverUrl: string): Promise<number> {
+  const known = await locationPrecisionItem.getValue();
+  return known?.serverUrl === serverUrl && isPrecision(known.decimals) ? known.decimals : DEFAULT_LOCATION_PRECISION;
 }
 
 /** Adds receipts (newest first), replacing any earlier one for the same punch id. */

@@ -2,8 +2,9 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PunchSchema, punchChallengeBase64Url, UUID_V7_PATTERN } from "../../shared/punch";
 import { ApiError, NetworkError, type Api } from "../../extension/utils/api";
-import { buildPunch, nextKind, readGeolocation, signPunch, submitPunch } from "../../extension/utils/punch";
+import { buildPunch, locatedPunch, nextKind, readGeolocation, signPunch, submitPunch } from "../../extension/utils/punch";
 import {
+  adoptLocationPrecision,
   attentionItem,
   lastSyncItem,
   punchStateItem,
@@ -73,6 +74,51 @@ describe("buildPunch", () => {
     const later = buildPunch({ enrolment: ENROLMENT, kind: "in", nonce: null, geo: { error: "timeout" }, now: T0 + 1, timeZone: "UTC" });
     expect(later.id > punch.id).toBe(true);
     expect(later.id).not.toBe(punch.id);
+  });
+});
+
+describe("the punch built for signing keeps only the company's location precision", () => {
+  // Shanghai and Sydney: positive and negative degrees, more decimals than any company keeps.
+  const fixOf = (latitude: number, longitude: number) =>
+    fakeGeolocation((ok) => ok({ coords: { latitude, longitude, accuracy: 12.5 } } as GeolocationPosition)).geo;
+  const click = (geolocation: Geolocation) =>
+    locatedPunch({ enrolment: ENROLMENT, kind: "in", nonce: null, geolocation, geoTimeoutMs: 1000, now: () => T0, timeZone: "UTC" });
+
+  it.each<[string, number | null, [number, number], [number, number], [number, number]]>([
+    ["precision 4 (≈ 11 m)", 4, [31.2304167, 121.4737011], [31.2304, 121.4737], [-33.8688, -151.2093]],
+    ["precision 2 (≈ 1 km)", 2, [31.2304167, 121.4737011], [31.23, 121.47], [-33.87, -151.21]],
+    ["precision 0", 0, [31.2304167, 121.4737011], [31, 121], [-34, -151]],
+    ["never fetched: the default, 4", null, [31.2304167, 121.4737011], [31.2304, 121.4737], [-33.8688, -151.2093]],
+  ])("%s", async (_name, precision, [lat, lon], north, south) => {
+    if (precision !== null) await adoptLocationPrecision(ENROLMENT.serverUrl, precision);
+    const punch = await click(fixOf(lat, lon));
+    expect(punch.geo).toEqual({ lat: north[0], lon: north[1], accuracy: 12.5 });
+    expect(JSON.stringify(punch)).not.toContain(String(lat));
+    expect((await click(fixOf(-33.8688197, -151.2092955))).geo).toEqual({ lat: south[0], lon: south[1], accuracy: 12.5 });
+    expect(PunchSchema.parse(punch)).toEqual(punch);
+  });
+
+  it("the passkey signs the rounded punch, and an offline punch is queued exactly as signed", async () => {
+    await adoptLocationPrecision(ENROLMENT.serverUrl, 2);
+    const punch = await click(fixOf(31.2304167, 121.4737011));
+    const sign = vi.fn().mockResolvedValue(signed(T0).assertion);
+    const item = await signPunch(punch, sign);
+    expect(sign.mock.calls[0]![0].challenge).toBe(await punchChallengeBase64Url({ ...punch, geo: { lat: 31.23, lon: 121.47, accuracy: 12.5 } }));
+
+    const api = { punch: vi.fn().mockRejectedValue(new NetworkError("offline")) };
+    expect(await submitPunch({ api, now: () => T0 }, item)).toMatchObject({ outcome: "queued" });
+    expect((await queueItem.getValue())[0]!.punch.geo).toEqual({ lat: 31.23, lon: 121.47, accuracy: 12.5 });
+  });
+
+  it("another server's precision does not apply: the default until this server tells its own", async () => {
+    await adoptLocationPrecision("https://other.example.com", 1);
+    expect((await click(fixOf(31.2304167, 121.4737011))).geo).toEqual({ lat: 31.2304, lon: 121.4737, accuracy: 12.5 });
+  });
+
+  it("a failed fix is signed as it is", async () => {
+    await adoptLocationPrecision(ENROLMENT.serverUrl, 2);
+    const denied = fakeGeolocation((_ok, fail) => fail(positionError(1))).geo;
+    expect((await click(denied)).geo).toEqual({ error: "denied" });
   });
 });
 

@@ -1,6 +1,8 @@
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { adoptCompanyHours,
+  adoptCompanySettings,
+  locationPrecisionFor,
   attentionItem,
   DEFAULT_PREFS,
   effectiveServerUrl,
@@ -17,7 +19,8 @@ import { adoptCompanyHours,
   serverUrlItem,
   sessionItem,
 } from "../../extension/utils/storage";
-import { T0, receiptOf, recordOf, signed } from "./fakes";
+import { createApi } from "../../extension/utils/api";
+import { ENROLMENT, T0, receiptOf, recordOf, signed } from "./fakes";
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -175,4 +178,38 @@ describe("IT policy right after a browser start (managed storage answers late)",
     await vi.waitFor(async () => expect(await policyCacheItem.getValue()).toEqual(POLICY), { timeout: 2_000 });
     expect(await effectiveServerUrl({ timeoutMs: 20 })).toEqual({ url: "https://clock.corp.example", locked: true });
   });
+});
+
+describe("the company's location precision, from GET /api/me", () => {
+  const meAnswer = (extra: Record<string, unknown>) =>
+    vi.fn().mockResolvedValue(
+      new Response(JSON.stringify({ employee: { id: "emp_1" }, devices: [], workday: { start: "08:00", end: "17:00", days: [1, 2, 3, 4, 5] }, timezone: "Asia/Shanghai", ...extra }), {
+        status: 200,
+        headers: { "Content-Type": "application/json" },
+      }),
+    );
+  const adoptFrom = async (fetchImpl: typeof fetch) =>
+    adoptCompanySettings(ENROLMENT.serverUrl, await createApi(ENROLMENT.serverUrl, fetchImpl).me("token"));
+
+  it("is the default, 4, until the server has told it", async () => {
+    expect(await locationPrecisionFor(ENROLMENT.serverUrl)).toBe(4);
+  });
+
+  it("is taken from the answer, with the hours, and kept for that server only", async () => {
+    await adoptFrom(meAnswer({ locationPrecision: 2 }));
+    expect(await locationPrecisionFor(ENROLMENT.serverUrl)).toBe(2);
+    expect(await locationPrecisionFor("https://other.example.com")).toBe(4);
+    expect(await prefsItem.getValue()).toMatchObject({ startTime: "08:00", timeZone: "Asia/Shanghai" });
+    await adoptFrom(meAnswer({ locationPrecision: 6 }));
+    expect(await locationPrecisionFor(ENROLMENT.serverUrl)).toBe(6);
+  });
+
+  it.each([["an older server (no field)", {}], ["a value out of range", { locationPrecision: 9 }], ["a fraction", { locationPrecision: 2.5 }]])(
+    "%s leaves what is known",
+    async (_name, extra) => {
+      await adoptFrom(meAnswer({ locationPrecision: 3 }));
+      await adoptFrom(meAnswer(extra));
+      expect(await locationPrecisionFor(ENROLMENT.serverUrl)).toBe(3);
+    },
+  );
 });

@@ -158,6 +158,8 @@ describe("days and timesheets", () => {
     expect(t.status).toBe(lateBy > 10 * MINUTE_MS ? "late" : "present");
     expect(t.lateMinutes).toBe(lateBy > 10 * MINUTE_MS ? Math.floor(lateBy / MINUTE_MS) : 0);
     expect(me.json.workday).toEqual({ start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5, 6, 7] });
+    // The extension rounds fixes to the company's precision before it signs them.
+    expect(me.json.locationPrecision).toBe(4);
   });
 
   it("the JSON timesheet judges each day by the schedule, grace and rules", async () => {

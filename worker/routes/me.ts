@@ -62,6 +62,7 @@ export const meRoutes = new Hono<AppEnv>()
         today: summary!,
         workday: workdayOf(schedule),
         timezone: tz,
+        locationPrecision: policy.locationPrecision,
       });
     },
   )
