@@ -1,4 +1,4 @@
-import { fillPlaceholders, type SQL, sql } from "drizzle-orm";
+import { fillPlaceholders, getTableColumns, type SQL, sql, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 
@@ -57,4 +57,23 @@ export async function batchPrepared<T extends readonly Bound<any>[]>(d1: D1Datab
 /** `IN` operand for a list bound as one JSON array text (placeholder `name`). */
 export function jsonList(name: string): SQL {
   return sql`(SELECT value FROM json_each(${sql.placeholder(name)}))`;
+}
+
+/**
+ * A SQL expression building one row of `table` (as `alias`) as a JSON object with drizzle's own
+ * keys and types (JSON columns embedded, booleans as true/false), so that `JSON.parse` gives
+ * what `db.select().from(table)` would. For folding several reads into one statement.
+ */
+export function rowAsJson(table: Table, alias: string): SQL {
+  const members = Object.entries(getTableColumns(table)).map(([key, column]) => {
+    const ref = `${alias}."${column.name}"`;
+    const value =
+      column.columnType === "SQLiteTextJson"
+        ? `json(${ref})`
+        : column.columnType === "SQLiteBoolean"
+          ? `json(CASE WHEN ${ref} IS NULL THEN 'null' WHEN ${ref} THEN 'true' ELSE 'false' END)`
+          : ref;
+    return `'${key}', ${value}`;
+  });
+  return sql.raw(`json_object(${members.join(", ")})`);
 }

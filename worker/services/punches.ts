@@ -11,8 +11,8 @@ import { planDay, workDateOf } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
-import { devices, employees, punches } from "../db/schema";
-import { batchPrepared, bind, type Bound, jsonList, prepare } from "../db/prepared";
+import { devices, punches } from "../db/schema";
+import { batchPrepared, bind, type Bound, prepare } from "../db/prepared";
 import { ruleContextFrom, ruleContextQuery } from "./rule-context";
 import { auditInsertPrepared } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
@@ -45,21 +45,7 @@ interface Verified {
 
 type PunchInsert = typeof punches.$inferInsert;
 
-// The punch path's reads, built once per isolate (see db/prepared.ts).
-const DEVICES = prepare((db) =>
-  db
-    .select({
-      device: devices,
-      employeeActive: employees.active,
-      employeeTimezone: employees.timezone,
-      employeeScheduleId: employees.scheduleId,
-    })
-    .from(devices)
-    .innerJoin(employees, eq(employees.id, devices.employeeId))
-    .where(inArray(devices.credentialId, jsonList("credentialIds"))),
-);
-const EXISTING = prepare((db) => db.select().from(punches).where(inArray(punches.id, jsonList("punchIds"))));
-// ...and its writes.
+// The punch path's writes, built once per isolate (see db/prepared.ts); its read is in rule-context.ts.
 const PUNCH_INSERT = prepare((db) =>
   db
     .insert(punches)
@@ -144,18 +130,15 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
 
   if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
 
-  // The one batched read: credentials, earlier copies of these punches, policy,
-  // and what the rules compare with (schedules, places, networks, holidays, earlier punches).
+  // The one read, a single statement (rule-context.ts): credentials, earlier copies of these
+  // punches, policy, and what the rules compare with (schedules, places, networks, holidays, earlier punches).
   const credentialIds = [...new Set(candidates.map((c) => c.punch.credentialId))];
   const punchIds = [...new Set(candidates.map((c) => c.punch.id))];
   const employeeIds = [...new Set(candidates.map((c) => c.punch.employeeId))];
   // Bracketing only moves a time later, and never past the receive time.
   const since = Math.min(...candidates.map((c) => Math.min(c.punch.clientTime, receivedAt)));
-  const [deviceRows, existingRows, contextRows] = await batchPrepared(db.$client, [
-    [DEVICES, { credentialIds: JSON.stringify(credentialIds) }],
-    [EXISTING, { punchIds: JSON.stringify(punchIds) }],
-    ruleContextQuery(employeeIds, since, receivedAt),
-  ] as const);
+  const [contextRows] = await batchPrepared(db.$client, [ruleContextQuery({ credentialIds, punchIds, employeeIds }, since, receivedAt)] as const);
+  const { credentials: deviceRows, existing: existingRows } = contextRows;
   const policy = resolveSettings(contextRows.policy);
   const context = ruleContextFrom(contextRows, policy);
   const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));

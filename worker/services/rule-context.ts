@@ -4,8 +4,8 @@ import { IP_LOCATION_ACCURACY_M, type GeoPoint, type Place } from "../../shared/
 import { companySchedule, scheduleZone, type HolidayCalendar, type Schedule } from "../../shared/schedule";
 import type { Settings } from "../../shared/settings";
 import { DAY_MS, utcDate } from "../../shared/time";
-import { type Bound, preparedSql } from "../db/prepared";
-import type { employees, schedules } from "../db/schema";
+import { type Bound, preparedSql, rowAsJson } from "../db/prepared";
+import { devices, type employees, punches, type schedules } from "../db/schema";
 
 type ScheduleRow = typeof schedules.$inferSelect;
 type EmployeeRow = Pick<typeof employees.$inferSelect, "id" | "timezone" | "scheduleId">;
@@ -88,8 +88,19 @@ interface TimelineRow {
   ipLon: number | null;
 }
 
-/** Everything a punch is judged against, as the one statement below returns it. */
+/** A credential the punch names, with what the rules need of its employee. */
+export interface CredentialRow {
+  device: typeof devices.$inferSelect;
+  employeeActive: boolean;
+  employeeTimezone: string | null;
+  employeeScheduleId: string | null;
+}
+
+/** Everything a punch is checked and judged against, as the one statement below returns it. */
 export interface RuleContextRows {
+  credentials: CredentialRow[];
+  /** Earlier copies of the punches (same ids), for idempotency. */
+  existing: (typeof punches.$inferSelect)[];
   policy: unknown;
   schedules: Schedule[];
   sites: (Place & { employeeIds: string[] | null })[];
@@ -106,14 +117,22 @@ const timeline = (alias: string) => sql.raw(`json_object('id', ${alias}.id, 'emp
 const employeeIds = sql`(SELECT value FROM json_each(${sql.placeholder("employeeIds")}))`;
 
 /**
- * The company policy and every rule input for the employees a punch request names, in one
- * statement (one row of JSON columns): local D1 charges per statement, and this read used to be
- * seven. Schedules, sites, networks, their places, the holidays around the punches, their
+ * The whole read of a punch request in one statement (one row of JSON columns): the
+ * credentials it names with their employees, earlier copies of its punches, the company policy
+ * and every rule input for its employees. Local D1 charges per statement, and this read used to
+ * be ten. Schedules, sites, networks, their places, the holidays around the punches, their
  * counted punches from `since` on, and each one's last counted punch before it (straight down
  * the (employee, time) index), so every new punch finds the one before it.
  */
 const RULE_CONTEXT = preparedSql(
   sql`SELECT
+    (SELECT json_group_array(json_object('device', ${rowAsJson(devices, "d")},
+        'employeeActive', json(CASE WHEN e.active THEN 'true' ELSE 'false' END), 'employeeTimezone', e.timezone,
+        'employeeScheduleId', e.schedule_id))
+      FROM devices d JOIN employees e ON e.id = d.employee_id
+      WHERE d.credential_id IN (SELECT value FROM json_each(${sql.placeholder("credentialIds")}))) AS credentials,
+    (SELECT json_group_array(${rowAsJson(punches, "x")}) FROM punches x
+      WHERE x.id IN (SELECT value FROM json_each(${sql.placeholder("punchIds")}))) AS existing,
     (SELECT data FROM settings WHERE id = 1) AS policy,
     (SELECT json_group_array(json_object('id', s.id, 'name', s.name, 'timezone', s.timezone, 'kind', s.kind, 'days', json(s.days),
         'graceLateMin', s.grace_late_min, 'graceEarlyMin', s.grace_early_min, 'earliestInMin', s.earliest_in_min,
@@ -137,6 +156,8 @@ const RULE_CONTEXT = preparedSql(
     const row = (result.results[0] ?? {}) as Record<string, string | null>;
     const list = <T>(text: string | null | undefined): T[] => (text ? (JSON.parse(text) as T[]) : []);
     return {
+      credentials: list(row.credentials),
+      existing: list(row.existing),
       policy: row.policy ? JSON.parse(row.policy) : undefined,
       schedules: list(row.schedules),
       sites: list(row.sites),
@@ -149,12 +170,18 @@ const RULE_CONTEXT = preparedSql(
   },
 );
 
-/** The rule-context statement with its values (see RULE_CONTEXT). */
-export function ruleContextQuery(ids: readonly string[], since: number, until: number): Bound<RuleContextRows> {
+/** The punch request's one read with its values (see RULE_CONTEXT). */
+export function ruleContextQuery(
+  request: { credentialIds: readonly string[]; punchIds: readonly string[]; employeeIds: readonly string[] },
+  since: number,
+  until: number,
+): Bound<RuleContextRows> {
   return [
     RULE_CONTEXT,
     {
-      employeeIds: JSON.stringify(ids),
+      credentialIds: JSON.stringify(request.credentialIds),
+      punchIds: JSON.stringify(request.punchIds),
+      employeeIds: JSON.stringify(request.employeeIds),
       since,
       until,
       // Queued punches may be up to the offline window (at most 31 days) old; a day each side covers every zone.
