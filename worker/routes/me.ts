@@ -5,12 +5,12 @@ import { summarizeDays } from "../../shared/day";
 import { workDateOf } from "../../shared/schedule";
 import { DAY_MS, utcDate } from "../../shared/time";
 import { employees, holidays, punches, schedules } from "../db/schema";
-import { employeeSchedule, holidayCalendar, toSchedule, workdayOf } from "../services/rule-context";
+import { employeeSchedule, holidayCalendar, workdayOf } from "../services/rule-context";
 import { policyFrom, policyQuery } from "../services/policy";
 import type { AppEnv } from "../env";
 import { describeRoute } from "../openapi";
 import { deviceListQueries, withLastUse } from "../services/devices";
-import { toEmployee, toPunchRecord } from "../services/records";
+import { toEmployee, toPunchRecord, toSchedule } from "../services/records";
 import { requireEmployee } from "../services/sessions";
 import { validate } from "../validation";
 

@@ -5,28 +5,9 @@ import { companySchedule, scheduleZone, type HolidayCalendar, type Schedule } fr
 import type { Settings } from "../../shared/settings";
 import { DAY_MS, utcDate } from "../../shared/time";
 import { type Bound, preparedSql, rowAsJson } from "../db/prepared";
-import { devices, type employees, punches, type schedules } from "../db/schema";
+import { devices, type employees, punches } from "../db/schema";
 
-type ScheduleRow = typeof schedules.$inferSelect;
 type EmployeeRow = Pick<typeof employees.$inferSelect, "id" | "timezone" | "scheduleId">;
-
-/** A schedule row as the rules see it. */
-export function toSchedule(row: ScheduleRow): Schedule {
-  return {
-    id: row.id,
-    name: row.name,
-    timezone: row.timezone,
-    kind: row.kind,
-    days: row.days,
-    graceLateMin: row.graceLateMin,
-    graceEarlyMin: row.graceEarlyMin,
-    earliestInMin: row.earliestInMin,
-    coreStart: row.coreStart,
-    coreEnd: row.coreEnd,
-    requiredMinutes: row.requiredMinutes,
-    restDayWorkAllowed: row.restDayWorkAllowed,
-  };
-}
 
 /** The schedule an employee works to and the zone it is read in. */
 export function employeeSchedule(

@@ -9,7 +9,8 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { policyFrom, policyQuery } from "../../services/policy";
-import { employeeSchedule, holidayCalendar, toSchedule } from "../../services/rule-context";
+import { toSchedule } from "../../services/records";
+import { employeeSchedule, holidayCalendar } from "../../services/rule-context";
 import { assertInScope, scopeCondition } from "../../services/scope";
 import { validate } from "../../validation";
 
