@@ -2,7 +2,7 @@ import type { DayStatus, DaySummary } from "./api";
 import type { PunchKind } from "./punch";
 import type { PunchStatus } from "./rules";
 import { workDays, type DayPlan, type HolidayCalendar, type Schedule } from "./schedule";
-import { MINUTE_MS } from "./time";
+import { DAY_MS, MINUTE_MS } from "./time";
 
 export interface DayPunch {
   id: string;
@@ -107,6 +107,15 @@ function summarizeCounted(
  * punch goes to the day whose `workDayBounds` hold it, in one sweep over the punches
  * sorted once; punches outside the range are left out.
  */
+/**
+ * The instants whose punches can fall in the work days `from`..`to` (local dates): every zone's
+ * local day lies within a day of the UTC one, and an overnight shift's morning adds one more.
+ * What a report over those days reads.
+ */
+export function punchRangeForDays(from: string, to: string): { since: number; until: number } {
+  return { since: Date.parse(`${from}T00:00:00Z`) - 2 * DAY_MS, until: Date.parse(`${to}T00:00:00Z`) + 3 * DAY_MS };
+}
+
 export function summarizeDays(input: {
   schedule: Schedule;
   tz: string;

@@ -81,9 +81,10 @@ export const DEFAULT_SETTINGS: Settings = {
   locationPrecision: 4,
 };
 
-/** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */
-const StoredSettingsSchema = SettingsSchema.partial();
+/** What the settings row holds: only what admins set (the rest follows the defaults). */
+export const StoredSettingsSchema = SettingsSchema.partial();
 
+/** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */
 export function resolveSettings(stored: unknown): Settings {
   const partial = StoredSettingsSchema.safeParse(stored ?? {});
   const value = partial.success ? partial.data : {};

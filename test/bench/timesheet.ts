@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { v7 as uuidv7 } from "uuid";
+import { punchRangeForDays } from "../../shared/day";
 import { addDays, datesBetween, zonedInstant } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import { round } from "./load";
@@ -171,9 +172,8 @@ export async function timesheetBench(o: TimesheetBenchOptions) {
   await wranglerRun(["d1", "execute", "DB", "--local", "--persist-to", state, "--config", o.productConfig, "--file", seedFile, "--yes"], seedLog);
   log(`timesheet: seeded the database in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  // Every row a timesheet of [from, to] reads lies in this range (see routes/admin/reports.ts).
-  const since = Date.parse(`${o.from}T00:00:00Z`) - 2 * 86_400_000;
-  const until = Date.parse(`${o.to}T00:00:00Z`) + 3 * 86_400_000;
+  // The rows a timesheet of [from, to] reads.
+  const { since, until } = punchRangeForDays(o.from, o.to);
 
   const productPort = await freePort();
   const product = await DevServer.start({

@@ -7,7 +7,7 @@ import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
  * the punch path (a dozen statements) was a quarter of the Worker's CPU in the bench's profile.
  * A `Prepared` keeps drizzle's SQL and its row mapping; every request binds its own values
  * (`sql.placeholder(name)`) on its own D1 binding. Lists go in as one JSON array placeholder
- * (`IN (SELECT value FROM json_each(?))`), so one statement serves any number of items.
+ * (`json_each(?)`), so one statement serves any number of items.
  */
 export interface Prepared<R> {
   readonly sql: string;
@@ -41,22 +41,15 @@ export function preparedSql<R>(text: SQL, map: (result: D1Result) => R): Prepare
 }
 
 export type Bound<R = unknown> = readonly [Prepared<R>, Record<string, unknown>];
-export type Results<T extends readonly Bound<any>[]> = { -readonly [K in keyof T]: T[K] extends Bound<infer R> ? R : never };
 
 /** The statement with its values, for one request's binding. */
 export function bind(d1: D1Database, [query, values]: Bound): D1PreparedStatement {
   return d1.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
 }
 
-/** Runs prepared statements as one D1 batch (one round trip) and maps their rows as drizzle would. */
-export async function batchPrepared<T extends readonly Bound<any>[]>(d1: D1Database, items: T): Promise<Results<T>> {
-  const results = await d1.batch(items.map((item) => bind(d1, item)));
-  return results.map((result, i) => items[i]![0].map(result)) as Results<T>;
-}
-
-/** `IN` operand for a list bound as one JSON array text (placeholder `name`). */
-export function jsonList(name: string): SQL {
-  return sql`(SELECT value FROM json_each(${sql.placeholder(name)}))`;
+/** Runs one prepared statement (one round trip) and maps its rows. */
+export async function queryPrepared<R>(d1: D1Database, item: Bound<R>): Promise<R> {
+  return item[0].map(await bind(d1, item).all());
 }
 
 /**

@@ -12,7 +12,7 @@ import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
 import { devices, punches } from "../db/schema";
-import { batchPrepared, bind, type Bound, prepare } from "../db/prepared";
+import { bind, type Bound, prepare, queryPrepared } from "../db/prepared";
 import { ruleContextFrom, ruleContextQuery } from "./rule-context";
 import { auditInsertPrepared } from "./audit";
 import { signReceipt, verifyNonce } from "./crypto";
@@ -46,10 +46,11 @@ interface Verified {
 type PunchInsert = typeof punches.$inferInsert;
 
 // The punch path's writes, built once per isolate (see db/prepared.ts); its read is in rule-context.ts.
+const PUNCH_COLUMNS = Object.keys(getTableColumns(punches)) as (keyof PunchInsert)[];
 const PUNCH_INSERT = prepare((db) =>
   db
     .insert(punches)
-    .values(Object.fromEntries(Object.keys(getTableColumns(punches)).map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
+    .values(Object.fromEntries(PUNCH_COLUMNS.map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
     .onConflictDoNothing(),
 );
 const COUNTER_UPDATE = prepare((db) =>
@@ -62,7 +63,7 @@ const COUNTER_UPDATE = prepare((db) =>
 /** A punch row's values for PUNCH_INSERT: every column (drizzle encodes each as its column does). */
 function punchValues(row: PunchInsert): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const key of Object.keys(getTableColumns(punches))) values[key] = row[key as keyof PunchInsert] ?? null;
+  for (const key of PUNCH_COLUMNS) values[key] = row[key] ?? null;
   values.reasons ??= [];
   return values;
 }
@@ -137,7 +138,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const employeeIds = [...new Set(candidates.map((c) => c.punch.employeeId))];
   // Bracketing only moves a time later, and never past the receive time.
   const since = Math.min(...candidates.map((c) => Math.min(c.punch.clientTime, receivedAt)));
-  const [contextRows] = await batchPrepared(db.$client, [ruleContextQuery({ credentialIds, punchIds, employeeIds }, since, receivedAt)] as const);
+  const contextRows = await queryPrepared(db.$client, ruleContextQuery({ credentialIds, punchIds, employeeIds }, since, receivedAt));
   const { credentials: deviceRows, existing: existingRows } = contextRows;
   const policy = resolveSettings(contextRows.policy);
   const context = ruleContextFrom(contextRows, policy);

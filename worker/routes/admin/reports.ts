@@ -1,9 +1,9 @@
 import { and, asc, eq, exists, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { MAX_REPORT_DAYS, TimesheetQuerySchema, TimesheetSchema, type TimesheetRow } from "../../../shared/api";
-import { summarizeDays, type DayPunch } from "../../../shared/day";
+import { punchRangeForDays, summarizeDays, type DayPunch } from "../../../shared/day";
 import { datesBetween } from "../../../shared/schedule";
-import { DAY_MS, localDateTime } from "../../../shared/time";
+import { localDateTime } from "../../../shared/time";
 import { employees, holidays, punches, schedules } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
@@ -82,9 +82,7 @@ export const reportRoutes = new Hono<AppEnv>().get(
     const principal = c.var.principal;
     if (employeeId) await assertInScope(db, principal, employeeId);
 
-    // Every zone's local day lies within a day of the UTC one; an overnight shift adds one more.
-    const since = Date.parse(`${from}T00:00:00Z`) - 2 * DAY_MS;
-    const until = Date.parse(`${to}T00:00:00Z`) + 3 * DAY_MS;
+    const { since, until } = punchRangeForDays(from, to);
     const inRange = and(gte(punches.effectiveTime, since), lt(punches.effectiveTime, until));
     // Active employees, and those who have left but punched in the range.
     const conditions: (SQL | undefined)[] = [

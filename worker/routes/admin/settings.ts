@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { SettingsResponseSchema, SettingsUpdateSchema } from "../../../shared/api";
-import { SettingsSchema, resolveSettings } from "../../../shared/settings";
+import { StoredSettingsSchema, resolveSettings } from "../../../shared/settings";
 import { settings } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
@@ -44,7 +44,7 @@ export const settingsRoutes = new Hono<AppEnv>()
       const [row] = await policyQuery(db);
       // Only what admins set is stored, so untouched settings follow the defaults. A stored
       // document that no longer parses is in force as the defaults, so it is the base as such.
-      const parsed = SettingsSchema.partial().safeParse(row?.data ?? {});
+      const parsed = StoredSettingsSchema.safeParse(row?.data ?? {});
       const base = parsed.success ? parsed.data : {};
       const data = { ...base, ...body, ...(body.outcomes ? { outcomes: { ...base.outcomes, ...body.outcomes } } : {}) };
       const now = Date.now();
