@@ -20,7 +20,7 @@ import { newId } from "../../services/crypto";
 import { toHoliday } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { validate } from "../../validation";
-import { adminWrites } from "./sites";
+import { adminWrites } from "./rule-config";
 
 async function loadHoliday(db: DB, id: string) {
   const [row] = await db.select().from(holidays).where(eq(holidays.id, id)).limit(1);

@@ -12,7 +12,7 @@ import { newId } from "../../services/crypto";
 import { toSchedule } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { validate, validationError } from "../../validation";
-import { adminWrites } from "./sites";
+import { adminWrites } from "./rule-config";
 
 async function loadSchedule(db: DB, id: string) {
   const [row] = await db.select().from(schedules).where(eq(schedules.id, id)).limit(1);
