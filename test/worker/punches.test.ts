@@ -222,6 +222,28 @@ describe("idempotency and revocation", () => {
     expect(stored).toEqual({ kind: "in" });
   });
 
+  it("a recorded punch has exactly one audit entry with its decision, however often it is sent", async () => {
+    const punch = makePunch(alice, { nonce: null, clientTime: Date.now() - 2 * MINUTE, kind: "out" });
+    const signed = await sign(alice, punch);
+    const first = await post(signed);
+    expect(first.status).toBe(201);
+    expect((await post(signed)).status).toBe(200);
+    expect((await call("POST", "/api/punches/batch", { body: { items: [signed, signed] } })).status).toBe(200);
+    const { results } = await env.DB.prepare(
+      "SELECT actor_type, actor_id, at, data FROM audit_log WHERE action = 'punch.recorded' AND subject_id = ?",
+    )
+      .bind(punch.id)
+      .all<{ actor_type: string; actor_id: string; at: number; data: string }>();
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ actor_type: "employee", actor_id: alice.employeeId, at: first.json.punch.receivedAt });
+    expect(JSON.parse(results[0]!.data)).toEqual({
+      kind: "out",
+      mode: "offline",
+      status: first.json.punch.status,
+      reasons: first.json.punch.reasons,
+    });
+  });
+
   it("a revoked device: 403 CREDENTIAL_REVOKED, also for punches signed before the revocation", async () => {
     const carol = await enrolDevice(admin, (await createEmployee(admin)).id);
     const queued = await sign(carol, makePunch(carol, { nonce: null, clientTime: Date.now() - MINUTE }));

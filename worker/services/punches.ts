@@ -146,9 +146,9 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const stored = new Map(existingRows.map((r) => [r.id, r]));
   const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));
 
-  const writes: Bound[] = [];
+  const securityEvents: Bound[] = [];
   const security = (action: string, c: Verified, data: Record<string, unknown>) =>
-    writes.push(
+    securityEvents.push(
       auditInsertPrepared({
         action,
         at: receivedAt,
@@ -353,17 +353,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       receipt: { payload: receiptPayload, signature: row.receiptSignature },
       employeeId: punch.employeeId,
     };
-    writes.push(
-      auditInsertPrepared({
-        action: "punch.recorded",
-        at: receivedAt,
-        actor: { type: "employee", id: punch.employeeId },
-        subjectType: "punch",
-        subjectId: punch.id,
-        data: { kind: punch.kind, mode: p.mode, status: verdict.status, reasons: verdict.reasons },
-        ip: ctx.ip,
-      }),
-    );
+    // Its audit entry ("punch.recorded") comes from a trigger on the insert (migration 0003).
   }
   // The same signed punch twice in one batch: the second copy answers like a replay.
   for (const d of duplicates) results[d.index] = { ...results[d.of]!, status: 200 };
@@ -383,7 +373,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   const statements: Bound[] = [
     ...fresh.map((f): Bound => [PUNCH_INSERT, punchValues(f.row)]),
     ...[...deviceUpdates].map(([id, counter]): Bound => [COUNTER_UPDATE, { id, counter }]),
-    ...writes,
+    ...securityEvents,
   ];
   if (statements.length > 0) {
     const d1 = db.$client;
