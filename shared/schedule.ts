@@ -1,6 +1,6 @@
-import { TZDate, tzOffset } from "@date-fns/tz";
+import { tzOffset } from "@date-fns/tz";
 import { z } from "zod";
-import { DAY_MS, isValidTimeZone, MINUTE_MS } from "./time";
+import { DAY_MS, isValidTimeZone, MINUTE_MS, utcDate } from "./time";
 
 /** Wall-clock time of day, `HH:MM` (24 h). */
 export const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)");
@@ -199,8 +199,8 @@ export function zonedInstant(date: string, time: string, tz: string): number {
 
 /** The local date (`YYYY-MM-DD`) of an instant in `tz`. */
 function zonedDate(instant: number, tz: string): string {
-  const local = new TZDate(instant, tz);
-  return `${String(local.getFullYear()).padStart(4, "0")}-${pad2(local.getMonth() + 1)}-${pad2(local.getDate())}`;
+  // The wall clock is the instant moved by the zone's offset at that instant (cheaper than a TZDate).
+  return utcDate(instant + Math.round(tzOffset(tz, new Date(instant)) * MINUTE_MS));
 }
 
 // ---- days under a schedule ----------------------------------------------------------
