@@ -5,7 +5,7 @@
  * same local database.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { v7 as uuidv7 } from "uuid";
@@ -13,6 +13,7 @@ import { punchRangeForDays } from "../../shared/day";
 import { addDays, datesBetween, zonedInstant } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import { round } from "./load";
+import { memory, workerdPids } from "./procs";
 import { DevServer, freePort, wranglerRun } from "../support/wrangler";
 
 export interface TimesheetBenchOptions {
@@ -84,52 +85,6 @@ function seedSql(employees: number, from: string, to: string, apiKeyHash: string
   }
   flush();
   return { sql: lines.join("\n"), punches: count };
-}
-
-/** workerd processes under a wrangler dev server (its descendants, by /proc). */
-function workerdPids(rootPid: number): number[] {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(Number(entry), ppid);
-      names.set(Number(entry), name);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const descends = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === rootPid) return true;
-    return false;
-  };
-  return [...names].filter(([pid, name]) => name.startsWith("workerd") && descends(pid)).map(([pid]) => pid);
-}
-
-/**
- * Resident and peak resident memory (MiB, Linux) of the largest of a server's workerd
- * processes (wrangler runs more than one; the Worker's own is the one that grows).
- */
-function memory(pids: number[]): { rssMiB: number; peakMiB: number } | null {
-  const found = { rssMiB: 0, peakMiB: 0 };
-  let read = false;
-  for (const pid of pids) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"))?.[1] ?? Number.NaN);
-      const rssMiB = round(kb("VmRSS") / 1024, 1);
-      const peakMiB = round(kb("VmHWM") / 1024, 1);
-      found.rssMiB = Math.max(found.rssMiB, rssMiB);
-      found.peakMiB = Math.max(found.peakMiB, peakMiB);
-      read = true;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return read ? found : null;
 }
 
 interface Timed {
