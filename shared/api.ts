@@ -146,6 +146,8 @@ export const EnrollVerifyResponseSchema = z.object({
   employeeId: z.string(),
   credentialId: z.string(),
   session: SessionSchema,
+  /** Decimals of latitude and longitude the company keeps (settings), as in GET /api/me. */
+  locationPrecision: z.number().int().min(0).max(7),
 });
 
 // ---- punching -------------------------------------------------------------------

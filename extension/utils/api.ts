@@ -126,7 +126,7 @@ export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
       return expect(status, typeof b.flowId === "string" && !!b.options && !!b.employee, body);
     },
 
-    async enrollVerify(req: EnrollVerifyBody): Promise<{ employeeId: string; credentialId: string; session: Session }> {
+    async enrollVerify(req: EnrollVerifyBody): Promise<{ employeeId: string; credentialId: string; session: Session; locationPrecision?: number }> {
       const { status, body } = await call("/api/enroll/verify", { body: req });
       const b = body as { employeeId?: unknown; credentialId?: unknown; session?: unknown };
       return expect(status, typeof b.employeeId === "string" && typeof b.credentialId === "string" && !!b.session, body);

@@ -6,6 +6,7 @@ import {
 import { createApi, type Api } from "./api";
 import {
   EMPTY_PUNCH_STATE,
+  adoptLocationPrecision,
   enrolmentItem,
   lastSyncItem,
   punchStateItem,
@@ -84,6 +85,8 @@ export async function enrol(opts: {
   }
   await serverUrlItem.setValue(opts.serverUrl);
   await sessionItem.setValue(verified.session);
+  // Before the first punch: its fix is rounded to the company's precision before it is signed.
+  await adoptLocationPrecision(opts.serverUrl, verified.locationPrecision);
   await enrolmentItem.setValue(enrolment);
   return enrolment;
 }

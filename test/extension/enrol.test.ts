@@ -5,6 +5,7 @@ import { enrol, PasskeyCancelledError } from "../../extension/utils/enrol";
 import {
   attentionItem,
   enrolmentItem,
+  locationPrecisionFor,
   punchStateItem,
   queueItem,
   serverUrlItem,
@@ -38,6 +39,7 @@ function fakeApi(employee = { id: "emp_2", name: "Grace Hopper" }) {
     employeeId: employee.id,
     credentialId: "bmV3LWNyZWQ",
     session: { token: "session-1", expiresAt: T0 + 86_400_000 },
+    locationPrecision: 2,
   });
   return { api: { enrollOptions, enrollVerify } as unknown as Api, enrollOptions, enrollVerify };
 }
@@ -68,6 +70,8 @@ describe("enrol", () => {
     expect(await enrolmentItem.getValue()).toEqual(expected);
     expect(await sessionItem.getValue()).toEqual({ token: "session-1", expiresAt: T0 + 86_400_000 });
     expect(await serverUrlItem.getValue()).toBe("https://clock.example.com");
+    // The company's location precision applies from the first punch on, before any GET /api/me.
+    expect(await locationPrecisionFor("https://clock.example.com")).toBe(2);
   });
 
   it("a new employee on this browser starts with an empty history and state, and the last employee's waiting punches are still kept", async () => {

@@ -157,6 +157,16 @@ describe("extension enrolment", () => {
     await enrolDevice(admin, employee.id);
   });
 
+  it("answers the company's location precision, so the first punch is rounded like the rest", async () => {
+    expect((await enrolDevice(admin, (await createEmployee(admin)).id)).locationPrecision).toBe(4);
+    expect((await adminCall(admin, "PATCH", "/api/admin/settings", { locationPrecision: 2 })).status).toBe(200);
+    try {
+      expect((await enrolDevice(admin, (await createEmployee(admin)).id)).locationPrecision).toBe(2);
+    } finally {
+      await adminCall(admin, "PATCH", "/api/admin/settings", { locationPrecision: 4 });
+    }
+  });
+
   it("records the employee's consent and the enrolment in the audit log", async () => {
     const employee = await createEmployee(admin);
     await enrolDevice(admin, employee.id);

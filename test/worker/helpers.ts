@@ -114,6 +114,8 @@ export interface EnrolledDevice {
   employeeId: string;
   passkey: SoftAuthenticator;
   token: string;
+  /** The company's location precision, as the enrolment answered it. */
+  locationPrecision: number;
 }
 
 let deviceCounter = 0;
@@ -132,7 +134,7 @@ export async function enrolDevice(admin: Admin, employeeId: string, passkey = ne
     headers,
   });
   expect(verify.status).toBe(201);
-  return { employeeId, passkey, token: verify.json.session.token };
+  return { employeeId, passkey, token: verify.json.session.token, locationPrecision: verify.json.locationPrecision };
 }
 
 export async function nonce(): Promise<string> {

@@ -189,7 +189,7 @@ describe("forgeries and protocol failures store nothing", () => {
     const events = await securityEvents("security.credential_unknown");
     const stranger = new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN);
     await stranger.register({ challenge: "AAAA" });
-    const device = { employeeId: alice.employeeId, passkey: stranger, token: "" };
+    const device = { ...alice, passkey: stranger, token: "" };
     expectError(await post(await sign(device, makePunch(device, { nonce: await nonce() }))), 403, "CREDENTIAL_UNKNOWN");
     expect(await securityEvents("security.credential_unknown")).toBe(events + 1);
   });

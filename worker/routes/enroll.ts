@@ -82,6 +82,8 @@ export const enrollRoutes = new Hono<AppEnv>()
           employeeId: done.employee.id,
           credentialId: done.credentialId,
           session: { token: done.session.token, expiresAt: done.session.expiresAt },
+          // The extension rounds fixes to this before it signs, from the very first punch.
+          locationPrecision: done.policy.locationPrecision,
         },
         201,
       );

@@ -209,6 +209,6 @@ export async function completeEnrollment(
     // Any session row written belongs to a device that was not created: its token was never handed out.
     throw codeInvalid();
   }
-  return { employee, deviceId, credentialId: credential.credentialId, session };
+  return { employee, deviceId, credentialId: credential.credentialId, session, policy };
 }
 
