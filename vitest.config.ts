@@ -33,6 +33,9 @@ export default defineConfig({
                 SETUP_TOKEN: TEST_SETUP_TOKEN,
                 NONCE_SECRET: randomBytes(32).toString("base64url"),
                 RECEIPT_KEY: JSON.stringify(receiptKey),
+                // As deployed (wrangler.toml), whatever a local `npm start` wrote into .dev.vars,
+                // which the pool reads too (it sets none, for wrangler dev's placeholder geo).
+                IP_GEO_SOURCE: "cloudflare",
               },
             },
           }),
