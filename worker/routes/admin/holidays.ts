@@ -59,8 +59,6 @@ export const holidayRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const body = c.req.valid("json");
-      const [taken] = await db.select({ id: holidays.id }).from(holidays).where(eq(holidays.date, body.date)).limit(1);
-      if (taken) dateTaken(body.date);
       const now = Date.now();
       const row = { id: newId(), date: body.date, name: body.name, createdAt: now, updatedAt: now };
       try {
@@ -159,10 +157,6 @@ export const holidayRoutes = new Hono<AppEnv>()
       const db = c.var.db;
       const current = await loadHoliday(db, c.req.valid("param").id);
       const body = c.req.valid("json");
-      if (body.date !== undefined && body.date !== current.date) {
-        const [taken] = await db.select({ id: holidays.id }).from(holidays).where(eq(holidays.date, body.date)).limit(1);
-        if (taken) dateTaken(body.date);
-      }
       const now = Date.now();
       try {
         const [[updated]] = await db.batch([
