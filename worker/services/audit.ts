@@ -1,10 +1,12 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import canonicalize from "canonicalize";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import type { DB } from "../db/client";
 import { type Bound, prepare } from "../db/prepared";
 import { auditLog } from "../db/schema";
-import type { Principal } from "../env";
+import type { AppEnv, Principal } from "../env";
+import { clientIp } from "./request";
 
 export interface AuditEntry {
   action: string;
@@ -23,6 +25,11 @@ export interface AuditEntry {
  */
 export function auditInsert(db: DB, entry: AuditEntry) {
   return db.insert(auditLog).values(auditRow(entry));
+}
+
+/** `auditInsert` for a change the signed-in principal makes in this request: its actor and IP are the request's. */
+export function auditChange(c: Context<AppEnv>, entry: Omit<AuditEntry, "actor" | "ip">) {
+  return auditInsert(c.var.db, { ...entry, actor: c.var.principal, ip: clientIp(c) });
 }
 
 function auditRow(entry: AuditEntry) {

@@ -5,9 +5,8 @@ import { devices, sessions } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { toDevice } from "../../services/records";
-import { clientIp } from "../../services/request";
 import { assertInScope } from "../../services/scope";
 import { validate } from "../../validation";
 
@@ -33,7 +32,7 @@ export const deviceRoutes = new Hono<AppEnv>().delete(
       db.update(devices).set({ revokedAt: now, revokedBy: principal.id }).where(eq(devices.id, device.id)).returning(),
       // Sessions opened with this passkey end with it.
       db.delete(sessions).where(eq(sessions.deviceId, device.id)),
-      auditInsert(db, { action: "device.revoked", at: now, actor: principal, subjectType: "device", subjectId: device.id, data: { employeeId: device.employeeId }, ip: clientIp(c) }),
+      auditChange(c, { action: "device.revoked", at: now, subjectType: "device", subjectId: device.id, data: { employeeId: device.employeeId } }),
     ]);
     return c.json(toDevice(revoked!));
   },

@@ -21,12 +21,11 @@ import { employeeLocations, employees, schedules, sessions } from "../../db/sche
 import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
 import { newCodeInsert } from "../../services/enrollment";
 import { deviceListQueries, withLastUse } from "../../services/devices";
 import { toEmployee, toLocation } from "../../services/records";
-import { clientIp } from "../../services/request";
 import { assertInScope, reportIds, scopeCondition } from "../../services/scope";
 import { validate } from "../../validation";
 
@@ -115,7 +114,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       try {
         await db.batch([
           db.insert(employees).values(row),
-          auditInsert(db, { action: "employee.created", at: now, actor: principal, subjectType: "employee", subjectId: row.id, data: { ...body }, ip: clientIp(c) }),
+          auditChange(c, { action: "employee.created", at: now, subjectType: "employee", subjectId: row.id, data: { ...body } }),
         ]);
       } catch (err) {
         if (String(err).includes("UNIQUE")) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
@@ -152,7 +151,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const now = Date.now();
       const [[updated]] = await db.batch([
         db.update(employees).set({ ...body, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
-        auditInsert(db, { action: "employee.updated", at: now, actor: principal, subjectType: "employee", subjectId: current.id, data: { ...body }, ip: clientIp(c) }),
+        auditChange(c, { action: "employee.updated", at: now, subjectType: "employee", subjectId: current.id, data: { ...body } }),
         ...(body.active === false ? [db.delete(sessions).where(eq(sessions.employeeId, current.id))] : []),
       ]);
       return c.json(toEmployee(updated!));
@@ -171,7 +170,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const [[updated]] = await db.batch([
         db.update(employees).set({ active: false, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
         db.delete(sessions).where(eq(sessions.employeeId, current.id)),
-        auditInsert(db, { action: "employee.deactivated", at: now, actor: principal, subjectType: "employee", subjectId: current.id, ip: clientIp(c) }),
+        auditChange(c, { action: "employee.deactivated", at: now, subjectType: "employee", subjectId: current.id }),
       ]);
       return c.json(toEmployee(updated!));
     },
@@ -192,7 +191,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const code = await newCodeInsert(db, { employeeId: employee.id, purpose, createdBy: principal.id, now });
       await db.batch([
         code.insert,
-        auditInsert(db, { action: "enrollment_code.issued", at: now, actor: principal, subjectType: "employee", subjectId: employee.id, data: { purpose }, ip: clientIp(c) }),
+        auditChange(c, { action: "enrollment_code.issued", at: now, subjectType: "employee", subjectId: employee.id, data: { purpose } }),
       ]);
       return c.json({ code: code.code, expiresAt: code.expiresAt, purpose }, 201);
     },
@@ -234,7 +233,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const row = { id: newId(), employeeId: employee.id, ...body, createdAt: now, updatedAt: now };
       await db.batch([
         db.insert(employeeLocations).values(row),
-        auditInsert(db, { action: "location.created", at: now, actor: c.var.principal, subjectType: "location", subjectId: row.id, data: toLocation(row), ip: clientIp(c) }),
+        auditChange(c, { action: "location.created", at: now, subjectType: "location", subjectId: row.id, data: toLocation(row) }),
       ]);
       return c.json(toLocation(row), 201);
     },
@@ -253,7 +252,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const now = Date.now();
       const [[updated]] = await db.batch([
         db.update(employeeLocations).set({ ...body, updatedAt: now }).where(eq(employeeLocations.id, current.id)).returning(),
-        auditInsert(db, { action: "location.updated", at: now, actor: c.var.principal, subjectType: "location", subjectId: current.id, data: { employeeId: employee.id, ...body }, ip: clientIp(c) }),
+        auditChange(c, { action: "location.updated", at: now, subjectType: "location", subjectId: current.id, data: { employeeId: employee.id, ...body } }),
       ]);
       if (!updated) throw new ApiError(404, "NOT_FOUND", "No such location.");
       return c.json(toLocation(updated));
@@ -271,7 +270,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const now = Date.now();
       await db.batch([
         db.delete(employeeLocations).where(eq(employeeLocations.id, current.id)),
-        auditInsert(db, { action: "location.deleted", at: now, actor: c.var.principal, subjectType: "location", subjectId: current.id, data: toLocation(current), ip: clientIp(c) }),
+        auditChange(c, { action: "location.deleted", at: now, subjectType: "location", subjectId: current.id, data: toLocation(current) }),
       ]);
       return c.json(toLocation(current));
     },

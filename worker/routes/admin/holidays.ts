@@ -15,10 +15,9 @@ import { holidays } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
 import { toHoliday } from "../../services/records";
-import { clientIp } from "../../services/request";
 import { validate } from "../../validation";
 import { adminWrites } from "./rule-config";
 
@@ -64,7 +63,7 @@ export const holidayRoutes = new Hono<AppEnv>()
       try {
         await db.batch([
           db.insert(holidays).values(row),
-          auditInsert(db, { action: "holiday.created", at: now, actor: c.var.principal, subjectType: "holiday", subjectId: row.id, data: { date: row.date, name: row.name }, ip: clientIp(c) }),
+          auditChange(c, { action: "holiday.created", at: now, subjectType: "holiday", subjectId: row.id, data: { date: row.date, name: row.name } }),
         ]);
       } catch (err) {
         if (String(err).includes("UNIQUE")) dateTaken(body.date);
@@ -129,10 +128,9 @@ export const holidayRoutes = new Hono<AppEnv>()
       const result = { created: created.length, updated: renamed.length, deleted: deleted.length };
       if (statements.length === 0) return c.json(result);
       await db.batch([
-        auditInsert(db, {
+        auditChange(c, {
           action: "holiday.imported",
           at: now,
-          actor: c.var.principal,
           subjectType: "holiday",
           data: {
             replaceYears,
@@ -141,7 +139,6 @@ export const holidayRoutes = new Hono<AppEnv>()
             renamed: renamed.map(({ date, name }) => ({ date, name, was: byDate.get(date)!.name })),
             deleted: deleted.map(({ date, name }) => ({ date, name })),
           },
-          ip: clientIp(c),
         }),
         ...statements,
       ]);
@@ -161,7 +158,7 @@ export const holidayRoutes = new Hono<AppEnv>()
       try {
         const [[updated]] = await db.batch([
           db.update(holidays).set({ ...body, updatedAt: now }).where(eq(holidays.id, current.id)).returning(),
-          auditInsert(db, { action: "holiday.updated", at: now, actor: c.var.principal, subjectType: "holiday", subjectId: current.id, data: { ...body }, ip: clientIp(c) }),
+          auditChange(c, { action: "holiday.updated", at: now, subjectType: "holiday", subjectId: current.id, data: { ...body } }),
         ]);
         if (!updated) throw new ApiError(404, "NOT_FOUND", "No such holiday.");
         return c.json(toHoliday(updated));
@@ -181,7 +178,7 @@ export const holidayRoutes = new Hono<AppEnv>()
       const now = Date.now();
       await db.batch([
         db.delete(holidays).where(eq(holidays.id, current.id)),
-        auditInsert(db, { action: "holiday.deleted", at: now, actor: c.var.principal, subjectType: "holiday", subjectId: current.id, data: { date: current.date, name: current.name }, ip: clientIp(c) }),
+        auditChange(c, { action: "holiday.deleted", at: now, subjectType: "holiday", subjectId: current.id, data: { date: current.date, name: current.name } }),
       ]);
       return c.json(toHoliday(current));
     },

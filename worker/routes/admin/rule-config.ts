@@ -8,9 +8,8 @@ import type { networks, sites } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
-import { clientIp } from "../../services/request";
 import { validate } from "../../validation";
 
 /** Rule configuration is read by every console role and changed by admins only. */
@@ -96,7 +95,7 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
       } as typeof sites.$inferSelect;
       await db.batch([
         db.insert(table).values(row),
-        auditInsert(db, { action: `${noun}.created`, at: now, actor: c.var.principal, subjectType: noun, subjectId: row.id, data: record(row) as Record<string, unknown>, ip: clientIp(c) }),
+        auditChange(c, { action: `${noun}.created`, at: now, subjectType: noun, subjectId: row.id, data: record(row) as Record<string, unknown> }),
       ]);
       return c.json(record(row), 201);
     })
@@ -111,7 +110,7 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
       const now = Date.now();
       const [[updated]] = await db.batch([
         db.update(table).set({ ...change, updatedAt: now }).where(eq(table.id, current.id)).returning(),
-        auditInsert(db, { action: `${noun}.updated`, at: now, actor: c.var.principal, subjectType: noun, subjectId: current.id, data: change, ip: clientIp(c) }),
+        auditChange(c, { action: `${noun}.updated`, at: now, subjectType: noun, subjectId: current.id, data: change }),
       ]);
       if (!updated) throw notFound();
       return c.json(record(updated));
@@ -122,7 +121,7 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
       const now = Date.now();
       await db.batch([
         db.delete(table).where(eq(table.id, current.id)),
-        auditInsert(db, { action: `${noun}.deleted`, at: now, actor: c.var.principal, subjectType: noun, subjectId: current.id, data: record(current) as Record<string, unknown>, ip: clientIp(c) }),
+        auditChange(c, { action: `${noun}.deleted`, at: now, subjectType: noun, subjectId: current.id, data: record(current) as Record<string, unknown> }),
       ]);
       return c.json(record(current));
     });

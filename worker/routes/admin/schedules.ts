@@ -7,10 +7,9 @@ import { employees, schedules } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
 import { toSchedule } from "../../services/records";
-import { clientIp } from "../../services/request";
 import { validate, validationError } from "../../validation";
 import { adminWrites } from "./rule-config";
 
@@ -59,7 +58,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
       const row = { id: newId(), ...columns(c.req.valid("json")), createdAt: now, updatedAt: now };
       await db.batch([
         db.insert(schedules).values(row),
-        auditInsert(db, { action: "schedule.created", at: now, actor: c.var.principal, subjectType: "schedule", subjectId: row.id, data: toSchedule(row), ip: clientIp(c) }),
+        auditChange(c, { action: "schedule.created", at: now, subjectType: "schedule", subjectId: row.id, data: toSchedule(row) }),
       ]);
       return c.json(toSchedule(row), 201);
     },
@@ -86,7 +85,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
       const now = Date.now();
       const [[updated]] = await db.batch([
         db.update(schedules).set({ ...columns(merged.data), updatedAt: now }).where(eq(schedules.id, current.id)).returning(),
-        auditInsert(db, { action: "schedule.updated", at: now, actor: c.var.principal, subjectType: "schedule", subjectId: current.id, data: { ...body }, ip: clientIp(c) }),
+        auditChange(c, { action: "schedule.updated", at: now, subjectType: "schedule", subjectId: current.id, data: { ...body } }),
       ]);
       if (!updated) throw new ApiError(404, "NOT_FOUND", "No such schedule.");
       return c.json(toSchedule(updated));
@@ -106,7 +105,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
       const now = Date.now();
       await db.batch([
         db.delete(schedules).where(eq(schedules.id, current.id)),
-        auditInsert(db, { action: "schedule.deleted", at: now, actor: c.var.principal, subjectType: "schedule", subjectId: current.id, data: toSchedule(current), ip: clientIp(c) }),
+        auditChange(c, { action: "schedule.deleted", at: now, subjectType: "schedule", subjectId: current.id, data: toSchedule(current) }),
       ]);
       return c.json(toSchedule(current));
     },

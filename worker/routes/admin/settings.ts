@@ -6,9 +6,8 @@ import { settings } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsert } from "../../services/audit";
+import { auditChange } from "../../services/audit";
 import { policyFrom, policyQuery } from "../../services/policy";
-import { clientIp } from "../../services/request";
 import { validate } from "../../validation";
 
 /** Managers have no settings (API.md roles); auditors read them; admins change them. */
@@ -54,7 +53,7 @@ export const settingsRoutes = new Hono<AppEnv>()
           .insert(settings)
           .values({ id: 1, data, updatedAt: now, updatedBy: principal.id })
           .onConflictDoUpdate({ target: settings.id, set: { data, updatedAt: now, updatedBy: principal.id } }),
-        auditInsert(db, { action: "settings.updated", at: now, actor: principal, subjectType: "settings", subjectId: "1", data: { ...body }, ip: clientIp(c) }),
+        auditChange(c, { action: "settings.updated", at: now, subjectType: "settings", subjectId: "1", data: { ...body } }),
       ]);
       return c.json(resolveSettings(data));
     },
