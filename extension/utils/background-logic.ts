@@ -3,7 +3,7 @@ import type { Api } from "./api";
 import { badgeFor } from "./badge";
 import type { MessageKey } from "./i18n";
 import type { SyncResult } from "./messaging";
-import { drainQueue, retryAllNow } from "./queue";
+import { drainQueue, queueDueAt, retryAllNow } from "./queue";
 import { nextReminder, reminderZone, shouldNotify, type ReminderKind } from "./reminders";
 import { attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, readPolicy } from "./storage";
 
@@ -33,7 +33,7 @@ export function startBackground(deps: BackgroundDeps) {
   const { browser } = deps;
   let draining: Promise<SyncResult> | null = null;
 
-  /** Sends what is due; one drain at a time (the queue module also locks across contexts). */
+  /** Sends the queue if it is due, all of it, oldest first; one drain at a time (the queue module also locks across contexts). */
   function drain(): Promise<SyncResult> {
     draining ??= (async () => {
       const enrolment = await enrolmentItem.getValue();
@@ -45,7 +45,7 @@ export function startBackground(deps: BackgroundDeps) {
     return draining;
   }
 
-  /** An alarm at the earliest retry time, plus the periodic probe while anything waits. */
+  /** An alarm at the queue's next attempt, plus the periodic probe while anything waits. */
   async function scheduleDrain(nextAttemptAt: number | null) {
     if (nextAttemptAt === null) {
       await browser.alarms.clear(DRAIN_ALARM);
@@ -60,7 +60,7 @@ export function startBackground(deps: BackgroundDeps) {
   async function tick() {
     const [enrolment, queue] = await Promise.all([enrolmentItem.getValue(), queueItem.getValue()]);
     if (!enrolment || queue.length === 0) return scheduleDrain(null);
-    if (queue.some((q) => q.nextAttemptAt <= deps.now())) return void (await drain());
+    if (queueDueAt(queue)! <= deps.now()) return void (await drain());
     try {
       await deps.api(enrolment.serverUrl).health();
     } catch {
@@ -143,13 +143,8 @@ export function startBackground(deps: BackgroundDeps) {
   for (const item of [enrolmentItem, punchStateItem, queueItem, attentionItem] as const) {
     unwatch.push((item.watch as (cb: () => void) => () => void)(() => void updateBadge().catch(log("badge"))));
   }
-  // A newly queued punch gets its first retry scheduled right away.
-  unwatch.push(
-    queueItem.watch((queue) => {
-      const next = queue?.length ? Math.min(...queue.map((q) => q.nextAttemptAt)) : null;
-      void scheduleDrain(next).catch(log("schedule"));
-    }),
-  );
+  // A newly queued punch makes the queue due: everything waiting goes with it, right away.
+  unwatch.push(queueItem.watch((queue) => void scheduleDrain(queueDueAt(queue ?? [])).catch(log("schedule"))));
   unwatch.push(punchStateItem.watch(() => void scheduleReminder().catch(log("reminders"))));
   unwatch.push(prefsItem.watch(() => void scheduleReminder().catch(log("reminders"))));
 

@@ -28,7 +28,7 @@ export interface DrainResult {
   waiting: number;
   /** Items the server refused, waiting for the employee. */
   attention: number;
-  /** When the earliest waiting item is due, or null when the queue is empty. */
+  /** When the queue is next due (all of it goes then), or null when it is empty. */
   nextAttemptAt: number | null;
 }
 
@@ -43,7 +43,7 @@ const WRITE_LOCK = "clockwork-queue-write";
 /**
  * Exponential backoff with full jitter (AWS architecture blog): a delay drawn uniformly
  * from [0, min(cap, base·2^(attempts-1))), floored at BACKOFF_MIN_MS. `attempts` counts
- * failed attempts so far (1 after the first failure).
+ * the queue's failed attempts so far (1 after the first failure); one delay serves the whole queue.
  */
 export function backoffDelay(attempts: number, random: () => number): number {
   const n = Math.max(1, Math.floor(attempts));
@@ -106,8 +106,12 @@ function outcomeOf(result: PunchBatchResult | undefined, now: number): Outcome {
   };
 }
 
-/** Applies the server's answers to the stored queue, by punch id, so items enqueued meanwhile are kept. */
-async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): Promise<void> {
+/**
+ * Applies the server's answers to the stored queue, by punch id, so items enqueued meanwhile are
+ * kept. `failure` says the flush stopped (no answer, or a punch to retry): then everything still
+ * waiting shares one schedule, the queue's, so no punch becomes due before an older one.
+ */
+async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps, failure: string | null): Promise<void> {
   const now = deps.now();
   const receipts: StoredReceipt[] = [];
   const sentPunches: SignedPunch["punch"][] = [];
@@ -116,7 +120,7 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
     const queue = await queueItem.getValue();
     // Copies: storage (and its fallback) may hand out the stored array itself.
     let attention = [...(await attentionItem.getValue())];
-    const kept: QueueItem[] = [];
+    let kept: QueueItem[] = [];
     for (const item of queue) {
       const outcome = outcomes.get(item.punch.id);
       if (!outcome) kept.push(item);
@@ -124,8 +128,7 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
         receipts.push(outcome.receipt);
         sentPunches.push(item.punch);
       } else if (outcome.kind === "retry") {
-        const attempts = item.attempts + 1;
-        kept.push({ ...item, attempts, nextAttemptAt: now + backoffDelay(attempts, deps.random), lastError: outcome.error });
+        kept.push({ ...item, lastError: outcome.error });
       } else {
         refusedIds.push(item.punch.id);
         attention = attention.filter((a) => a.punch.id !== item.punch.id);
@@ -139,6 +142,12 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
         });
       }
     }
+    if (failure !== null && kept.length > 0) {
+      // One more failed attempt for the queue as a whole, one delay drawn for all of it.
+      const attempts = Math.max(...kept.map((q) => q.attempts)) + 1;
+      const nextAttemptAt = now + backoffDelay(attempts, deps.random);
+      kept = kept.map((q) => ({ ...q, attempts, nextAttemptAt, lastError: outcomes.has(q.punch.id) ? q.lastError : failure }));
+    }
     // Receipts first: if the worker dies between the two writes, the item is resent and the
     // server answers 200 with the same receipt, rather than the item being gone without one.
     await saveReceipts(receipts);
@@ -151,14 +160,26 @@ async function applyOutcomes(outcomes: Map<string, Outcome>, deps: QueueDeps): P
 }
 
 /**
- * Sends every due queued punch through the batch route, oldest punch first, ≤100 per request.
+ * When the queue is due: its earliest item's time, or null when it is empty. After a failure all
+ * items share one time; a newly queued punch is due at once, and makes the whole queue due.
+ */
+export function queueDueAt(queue: readonly QueueItem[]): number | null {
+  return queue.length ? Math.min(...queue.map((q) => q.nextAttemptAt)) : null;
+}
+
+/**
+ * Sends the queue through the batch route once it is due: every waiting punch, oldest first
+ * (client time, then id), ≤100 per request, stopping at the first request that fails or leaves
+ * a punch to retry. A later punch never reaches the server before an earlier one: each
+ * signature bumps the passkey's counter, so the server sees them in the order they were signed.
  * Items leave the queue only once the server has answered for them, so a crash mid-send
  * means a resend, which the server's idempotency on the punch id turns into a 200.
  */
 export function drainQueue(deps: QueueDeps): Promise<DrainResult> {
   return withLock(DRAIN_LOCK, async () => {
-    const now = deps.now();
-    const due = (await queueItem.getValue()).filter((q) => q.nextAttemptAt <= now).sort(byClientTime);
+    const waiting = [...(await queueItem.getValue())].sort(byClientTime);
+    const dueAt = queueDueAt(waiting);
+    const due = dueAt !== null && dueAt <= deps.now() ? waiting : [];
     let sent = 0;
     for (let start = 0; start < due.length; start += MAX_BATCH_ITEMS) {
       const chunk = due.slice(start, start + MAX_BATCH_ITEMS);
@@ -166,10 +187,8 @@ export function drainQueue(deps: QueueDeps): Promise<DrainResult> {
       try {
         answer = await deps.api.batch(chunk.map(({ punch, assertion }) => ({ punch, assertion })));
       } catch (err) {
-        // No usable answer for the whole batch: everything not yet answered stays, with backoff.
-        const error = err instanceof ApiError ? err.code : "NETWORK";
-        const outcomes = new Map<string, Outcome>(due.slice(start).map((q) => [q.punch.id, { kind: "retry", error }]));
-        await applyOutcomes(outcomes, deps);
+        // No usable answer for the whole batch: everything stays, and the queue backs off.
+        await applyOutcomes(new Map(), deps, err instanceof ApiError ? err.code : "NETWORK");
         break;
       }
       if (answer.session) await sessionItem.setValue(answer.session);
@@ -182,16 +201,14 @@ export function drainQueue(deps: QueueDeps): Promise<DrainResult> {
         outcomes.set(item.punch.id, outcome);
         if (outcome.kind === "sent") sent++;
       });
-      await applyOutcomes(outcomes, deps);
+      const retry = [...outcomes.values()].find((o) => o.kind === "retry");
+      await applyOutcomes(outcomes, deps, retry?.error ?? null);
+      // A punch to retry (429, 5xx) stops here: the next chunk would overtake it.
+      if (retry) break;
     }
     const queue = await queueItem.getValue();
     const attention = await attentionItem.getValue();
-    return {
-      sent,
-      waiting: queue.length,
-      attention: attention.length,
-      nextAttemptAt: queue.length ? Math.min(...queue.map((q) => q.nextAttemptAt)) : null,
-    };
+    return { sent, waiting: queue.length, attention: attention.length, nextAttemptAt: queueDueAt(queue) };
   });
 }
 

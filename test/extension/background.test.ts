@@ -16,6 +16,8 @@ const OUT: PunchState = { kind: "out", since: T0 - 86_400_000, pending: false };
 let clock: { now: number };
 let server: FakeServer;
 let health: ReturnType<typeof vi.fn>;
+/** While true, every batch request fails as if the server were down. */
+let down: boolean;
 let background: ReturnType<typeof startBackground> | undefined;
 
 function start(zone = ZONE) {
@@ -24,7 +26,7 @@ function start(zone = ZONE) {
     now: () => clock.now,
     random: () => 0.5,
     timeZone: () => zone,
-    api: () => ({ batch: server.batch, health: health as never }),
+    api: () => ({ batch: (items) => (down ? Promise.reject(new NetworkError("server down")) : server.batch(items)), health: health as never }),
     loadLanguage: async () => undefined,
     t: (key, ...subs) => (subs.length ? `${key}(${subs.join(",")})` : key),
   });
@@ -42,6 +44,7 @@ beforeEach(async () => {
   clock = { now: T0 - 3_600_000 };
   server = new FakeServer();
   health = vi.fn(async () => ({ ok: true as const, version: "test" }));
+  down = false;
   await enrolmentItem.setValue(ENROLMENT);
 });
 
@@ -251,5 +254,46 @@ describe("offline queue", () => {
     await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 3, nextAttemptAt: clock.now + 300_000 })));
     expect(await bg.syncNow()).toEqual({ sent: 1, waiting: 0, attention: 0, nextAttemptAt: null });
     expect(server.recorded.has(item.punch.id)).toBe(true);
+  });
+
+  it("after a failed send, the drain alarm sends every waiting punch together, oldest first", async () => {
+    start();
+    const older = signed(T0 - 3_600_000);
+    const newer = signed(T0 - 1_800_000, "out");
+    // The older punch had already failed three times; the newer one was just queued.
+    await enqueue(older, clock.now);
+    await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 3, nextAttemptAt: clock.now })));
+    await enqueue(newer, clock.now);
+
+    down = true;
+    await background!.drain();
+    const [a, b] = await queueItem.getValue();
+    expect(a!.nextAttemptAt).toBe(b!.nextAttemptAt);
+    await until(async () => expect((await alarm(DRAIN_ALARM))?.scheduledTime).toBe(a!.nextAttemptAt));
+
+    down = false;
+    clock.now = a!.nextAttemptAt;
+    await fire(DRAIN_ALARM);
+    await until(async () => expect(await queueItem.getValue()).toEqual([]));
+    expect(server.calls).toEqual([[older.punch.id, newer.punch.id]]);
+  });
+
+  it("a punch queued while others back off sends all of them at once, oldest first", async () => {
+    start();
+    const waiting = [signed(T0 - 7_200_000), signed(T0 - 6_000_000, "out")];
+    for (const item of waiting) await enqueue(item, clock.now);
+    // Backed off for five minutes after failures.
+    await queueItem.setValue((await queueItem.getValue()).map((q) => ({ ...q, attempts: 5, nextAttemptAt: clock.now + 300_000 })));
+    await until(async () => expect((await alarm(DRAIN_ALARM))?.scheduledTime).toBe(clock.now + 300_000));
+
+    clock.now += 60_000;
+    const fresh = signed(clock.now);
+    await enqueue(fresh, clock.now);
+    // The new punch brings the queue's next attempt forward to now (the alarm's floor is half a second).
+    await until(async () => expect((await alarm(DRAIN_ALARM))?.scheduledTime).toBe(clock.now + 500));
+    clock.now += 500;
+    await fire(DRAIN_ALARM);
+    await until(async () => expect(await queueItem.getValue()).toEqual([]));
+    expect(server.calls).toEqual([[...waiting, fresh].map((i) => i.punch.id)]);
   });
 });

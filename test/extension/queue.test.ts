@@ -291,6 +291,143 @@ describe("drainQueue", () => {
   });
 });
 
+describe("one schedule for the whole queue", () => {
+  /** A batch route that fails while `down.now` is true, else the fake server's. */
+  function flaky(server: FakeServer, down: { now: boolean }): typeof server.batch {
+    return async (items) => {
+      if (down.now) throw new NetworkError("server down");
+      return server.batch(items);
+    };
+  }
+  /** Draws that differ from call to call, as Math.random's do. */
+  const draws = (...values: number[]) => {
+    let i = 0;
+    return () => values[i++ % values.length]!;
+  };
+
+  it("after a failed send, no later send carries a newer punch without every older one before it", async () => {
+    const server = new FakeServer();
+    const down = { now: true };
+    const items = await enqueueMany(3);
+    const clock = { now: T0 };
+    const random = draws(0.9, 0.1, 0.5, 0.3);
+    const drain = () => drainQueue({ api: { batch: flaky(server, down) }, now: () => clock.now, random });
+
+    // The server is down for a minute, and the queue is tried every half second meanwhile.
+    for (; clock.now < T0 + 60_000; clock.now += 500) expect((await drain()).sent).toBe(0);
+    // It comes back; the queue is tried every half second until it is empty.
+    down.now = false;
+    for (let i = 0; i < 2000 && (await queueItem.getValue()).length > 0; i++) {
+      await drain();
+      clock.now += 500;
+    }
+
+    expect(await queueItem.getValue()).toEqual([]);
+    expect(server.calls).toEqual([items.map((i) => i.punch.id)]);
+  });
+
+  it("a failed send gives every waiting punch the same next attempt, one more than the queue's failures so far", async () => {
+    const [a, b] = await enqueueMany(2);
+    // An install from before one schedule: the older punch had failed three times, the newer once.
+    await queueItem.setValue((await queueItem.getValue()).map((q) => (q.punch.id === a!.punch.id ? { ...q, attempts: 3 } : { ...q, attempts: 1 })));
+    const batch = vi.fn().mockRejectedValue(new NetworkError("offline"));
+
+    const result = await drainQueue({ api: { batch }, now: () => T0, random: draws(0.9, 0.1) });
+
+    expect(batch).toHaveBeenCalledTimes(1);
+    const queue = await queueItem.getValue();
+    expect(queue.map((q) => q.punch.id)).toEqual([a!.punch.id, b!.punch.id]);
+    // attempts 4: a delay drawn once below 5 s · 2^3.
+    expect(queue.map((q) => [q.attempts, q.nextAttemptAt, q.lastError])).toEqual([
+      [4, T0 + 36_000, "NETWORK"],
+      [4, T0 + 36_000, "NETWORK"],
+    ]);
+    expect(result.nextAttemptAt).toBe(T0 + 36_000);
+  });
+
+  it("the send after a failure carries every waiting punch, oldest first", async () => {
+    const server = new FakeServer();
+    const down = { now: true };
+    const items = Array.from({ length: 4 }, (_, i) => signed(T0 + i * 60_000));
+    for (const item of [items[2], items[0], items[3], items[1]]) await enqueue(item!, T0 + 600_000);
+    const clock = { now: T0 + 600_000 };
+    const deps = { api: { batch: flaky(server, down) }, now: () => clock.now, random: draws(0.2, 0.9, 0.6, 0.4) };
+
+    const failed = await drainQueue(deps);
+    down.now = false;
+    clock.now = failed.nextAttemptAt!;
+    const result = await drainQueue(deps);
+
+    expect(result).toMatchObject({ sent: 4, waiting: 0, nextAttemptAt: null });
+    expect(server.calls).toEqual([items.map((i) => i.punch.id)]);
+  });
+
+  it("a punch queued while the others back off sends all of them at once, oldest first", async () => {
+    const server = new FakeServer();
+    const down = { now: true };
+    const [a, b] = await enqueueMany(2);
+    const clock = { now: T0 + 10_000 };
+    const deps = { api: { batch: flaky(server, down) }, now: () => clock.now, random: draws(0.9, 0.8) };
+    const failed = await drainQueue(deps);
+    expect(failed.nextAttemptAt).toBeGreaterThan(clock.now + 1_000);
+
+    // The server is back, and the employee punches before the queue's next attempt.
+    down.now = false;
+    clock.now += 1_000;
+    const c = signed(clock.now, "in");
+    await enqueue(c, clock.now);
+    const result = await drainQueue(deps);
+
+    expect(result).toMatchObject({ sent: 3, waiting: 0 });
+    expect(server.calls).toEqual([[a!.punch.id, b!.punch.id, c.punch.id]]);
+  });
+
+  it("an install upgraded mid-backoff (one schedule per punch) sends them all when the first is due", async () => {
+    const server = new FakeServer();
+    const items = await enqueueMany(3);
+    const due = [T0 + 40_000, T0 + 5_000, T0 + 20_000];
+    await queueItem.setValue((await queueItem.getValue()).map((q, i) => ({ ...q, attempts: 3 - i, nextAttemptAt: due[i]!, lastError: "NETWORK" })));
+
+    expect(await drainQueue(deps(server, { now: T0 + 4_999 }))).toMatchObject({ sent: 0, waiting: 3, nextAttemptAt: T0 + 5_000 });
+    expect(await drainQueue(deps(server, { now: T0 + 5_000 }))).toMatchObject({ sent: 3, waiting: 0 });
+    expect(server.calls).toEqual([items.map((i) => i.punch.id)]);
+  });
+
+  it("a punch to retry (503) stops the send: no later batch overtakes it, and it leads the next one", async () => {
+    const server = new FakeServer();
+    const items = await enqueueMany(150);
+    const stuck = items[42]!;
+    server.refuse.set(stuck.punch.id, { status: 503, code: "UNAVAILABLE", message: "later" });
+    const clock = { now: T0 + 600_000 };
+
+    const first = await drainQueue(deps(server, clock));
+
+    expect(server.calls).toHaveLength(1);
+    expect(first).toMatchObject({ sent: 99, waiting: 51 });
+    const queue = await queueItem.getValue();
+    expect(queue[0]).toMatchObject({ punch: stuck.punch, attempts: 1, lastError: "UNAVAILABLE" });
+    expect(new Set(queue.map((q) => q.nextAttemptAt))).toEqual(new Set([first.nextAttemptAt]));
+
+    server.refuse.clear();
+    clock.now = first.nextAttemptAt!;
+    expect(await drainQueue(deps(server, clock))).toMatchObject({ sent: 51, waiting: 0 });
+    expect(server.calls[1]).toEqual([stuck.punch.id, ...items.slice(100).map((i) => i.punch.id)]);
+  });
+
+  it("a refused punch (4xx) does not stop the send: the others go, the refused one waits for the employee", async () => {
+    const server = new FakeServer();
+    const items = await enqueueMany(150);
+    const refused = items[10]!;
+    server.refuse.set(refused.punch.id, { status: 401, code: "ASSERTION_INVALID", message: "counter" });
+
+    const result = await drainQueue(deps(server, { now: T0 + 600_000 }));
+
+    expect(result).toMatchObject({ sent: 149, waiting: 0, attention: 1 });
+    expect(server.calls.map((c) => c.length)).toEqual([100, 50]);
+    expect((await attentionItem.getValue()).map((a) => a.punch.id)).toEqual([refused.punch.id]);
+  });
+});
+
 describe("backoffDelay", () => {
   it("doubles from 5 s with full jitter below the ceiling", () => {
     expect([1, 2, 3, 4].map((n) => backoffDelay(n, () => 0.999999))).toEqual([4999, 9999, 19999, 39999]);
