@@ -78,11 +78,12 @@ describe("roles", () => {
     expectError(await adminCall(manager, "PATCH", `/api/admin/employees/${report.id}`, { role: "admin" }), 403, "FORBIDDEN");
   });
 
-  it("a manager's new employee reports to them; they cannot create admins", async () => {
-    const created = await adminCall(manager, "POST", "/api/admin/employees", { name: "New Hire", email: "hire@example.com" });
+  it("only admins add employees (a manager could otherwise probe which emails are taken)", async () => {
+    expectError(await adminCall(manager, "POST", "/api/admin/employees", { name: "New Hire", email: "hire@example.com" }), 403, "FORBIDDEN");
+    expectError(await adminCall(manager, "POST", "/api/admin/employees", { name: "Boss", email: "boss@example.com", role: "admin" }), 403, "FORBIDDEN");
+    const created = await adminCall(admin, "POST", "/api/admin/employees", { name: "New Hire", email: "hire@example.com", managerId: manager.id });
     expect(created.status).toBe(201);
     expect(created.json.managerId).toBe(manager.id);
-    expectError(await adminCall(manager, "POST", "/api/admin/employees", { name: "Boss", email: "boss@example.com", role: "admin" }), 403, "FORBIDDEN");
   });
 
   it("a manager sees only their reports' punches", async () => {

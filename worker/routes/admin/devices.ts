@@ -1,19 +1,19 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { DeviceSchema, IdParamSchema } from "../../../shared/api";
-import { devices, sessions } from "../../db/schema";
+import { devices, employees, sessions } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { auditChange } from "../../services/audit";
 import { toDevice } from "../../services/records";
-import { assertInScope } from "../../services/scope";
+import { assertCanWrite } from "../../services/scope";
 import { validate } from "../../validation";
 
 export const deviceRoutes = new Hono<AppEnv>().delete(
   "/:id",
   describeRoute({
-    summary: "Revoke a passkey at once (its punches are refused from now on)",
+    summary: "Revoke a passkey at once (its punches are refused from now on; managers: their reports whose role is employee)",
     tags: ["admin"],
     auth: "console",
     responses: { 200: DeviceSchema },
@@ -23,9 +23,15 @@ export const deviceRoutes = new Hono<AppEnv>().delete(
   async (c) => {
     const db = c.var.db;
     const principal = c.var.principal;
-    const [device] = await db.select().from(devices).where(eq(devices.id, c.req.valid("param").id)).limit(1);
-    if (!device) throw new ApiError(404, "NOT_FOUND", "No such device.");
-    await assertInScope(db, principal, device.employeeId);
+    const [found] = await db
+      .select({ device: devices, role: employees.role })
+      .from(devices)
+      .innerJoin(employees, eq(employees.id, devices.employeeId))
+      .where(eq(devices.id, c.req.valid("param").id))
+      .limit(1);
+    if (!found) throw new ApiError(404, "NOT_FOUND", "No such device.");
+    const { device } = found;
+    await assertCanWrite(db, principal, { id: device.employeeId, role: found.role });
     if (device.revokedAt !== null) return c.json(toDevice(device));
     const now = Date.now();
     const [[revoked]] = await db.batch([

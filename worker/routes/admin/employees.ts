@@ -1,5 +1,6 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import {
   CreateEmployeeRequestSchema,
   DeviceListSchema,
@@ -26,7 +27,7 @@ import { newId } from "../../services/crypto";
 import { newCodeInsert } from "../../services/enrollment";
 import { deviceListQueries, withLastUse } from "../../services/devices";
 import { toEmployee, toLocation } from "../../services/records";
-import { assertInScope, reportIds, scopeCondition } from "../../services/scope";
+import { assertCanWrite, assertInScope, reportIds, requireRole, scopeCondition, type WriteChange } from "../../services/scope";
 import { validate } from "../../validation";
 
 async function loadEmployee(db: DB, principal: Principal, id: string) {
@@ -35,6 +36,20 @@ async function loadEmployee(db: DB, principal: Principal, id: string) {
   if (!row) throw new ApiError(404, "NOT_FOUND", "No such employee.");
   return row;
 }
+
+/** The employee a write is about, once the principal may change them (and make `change`). */
+async function loadWritable(db: DB, principal: Principal, id: string, change?: WriteChange) {
+  const [row] = await db.select().from(employees).where(eq(employees.id, id)).limit(1);
+  if (!row) throw new ApiError(404, "NOT_FOUND", "No such employee.");
+  await assertCanWrite(db, principal, row, change);
+  return row;
+}
+
+/** Adding people is admin-only, refused before the body is read: nobody else may learn which emails are taken. */
+const adminsOnly = createMiddleware<AppEnv>(async (c, next) => {
+  requireRole(c.var.principal, ["admin"], "Only admins can add employees.");
+  await next();
+});
 
 async function checkManager(db: DB, principal: Principal, managerId: string | null, employeeId?: string) {
   if (managerId === null) {
@@ -87,14 +102,14 @@ export const employeeRoutes = new Hono<AppEnv>()
   )
   .post(
     "/",
-    describeRoute({ summary: "Create an employee", tags: ["admin"], auth: "console", responses: { 201: EmployeeSchema }, errors: [...ERRORS, "EMAIL_TAKEN"] }),
+    describeRoute({ summary: "Create an employee (admins only)", tags: ["admin"], auth: "console", responses: { 201: EmployeeSchema }, errors: [...ERRORS, "EMAIL_TAKEN"] }),
+    adminsOnly,
     validate("json", CreateEmployeeRequestSchema),
     async (c) => {
       const db = c.var.db;
       const principal = c.var.principal;
       const body = c.req.valid("json");
-      const managerId = body.managerId ?? (principal.role === "manager" ? principal.id : null);
-      if (principal.role === "manager" && body.role !== "employee") throw new ApiError(403, "FORBIDDEN", "Managers can only create employees.");
+      const managerId = body.managerId ?? null;
       await checkManager(db, principal, managerId);
       if (await emailTaken(db, body.email)) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
       const now = Date.now();
@@ -131,17 +146,20 @@ export const employeeRoutes = new Hono<AppEnv>()
   )
   .patch(
     "/:id",
-    describeRoute({ summary: "Change an employee", tags: ["admin"], auth: "console", responses: { 200: EmployeeSchema }, errors: [...ERRORS, "EMAIL_TAKEN"] }),
+    describeRoute({
+      summary: "Change an employee (managers: their reports whose role is employee, not the email or role)",
+      tags: ["admin"],
+      auth: "console",
+      responses: { 200: EmployeeSchema },
+      errors: [...ERRORS, "EMAIL_TAKEN"],
+    }),
     validate("param", IdParamSchema),
     validate("json", UpdateEmployeeRequestSchema),
     async (c) => {
       const db = c.var.db;
       const principal = c.var.principal;
-      const current = await loadEmployee(db, principal, c.req.valid("param").id);
       const body = c.req.valid("json");
-      if (principal.role === "manager" && body.role !== undefined && body.role !== current.role) {
-        throw new ApiError(403, "FORBIDDEN", "Only admins can change roles.");
-      }
+      const current = await loadWritable(db, principal, c.req.valid("param").id, { role: body.role, email: body.email });
       if (body.managerId !== undefined) await checkManager(db, principal, body.managerId, current.id);
       await checkSchedule(db, body.scheduleId);
       if (body.email && (await emailTaken(db, body.email, current.id))) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
@@ -164,7 +182,7 @@ export const employeeRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const principal = c.var.principal;
-      const current = await loadEmployee(db, principal, c.req.valid("param").id);
+      const current = await loadWritable(db, principal, c.req.valid("param").id);
       if (current.id === principal.id) throw new ApiError(400, "VALIDATION_FAILED", "You cannot deactivate yourself.");
       const now = Date.now();
       const [[updated]] = await db.batch([
@@ -183,10 +201,10 @@ export const employeeRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const principal = c.var.principal;
-      const employee = await loadEmployee(db, principal, c.req.valid("param").id);
+      const employee = await loadWritable(db, principal, c.req.valid("param").id);
       const { purpose } = c.req.valid("json");
+      if (purpose === "console") requireRole(principal, ["admin"], "Only admins can issue console codes.");
       if (!employee.active) throw new ApiError(400, "VALIDATION_FAILED", "This employee is deactivated.");
-      if (purpose === "console" && principal.role !== "admin") throw new ApiError(403, "FORBIDDEN", "Only admins can issue console codes.");
       const now = Date.now();
       const code = await newCodeInsert(db, { employeeId: employee.id, purpose, createdBy: principal.id, now });
       await db.batch([
@@ -227,7 +245,7 @@ export const employeeRoutes = new Hono<AppEnv>()
     validate("json", LocationInputSchema),
     async (c) => {
       const db = c.var.db;
-      const employee = await loadEmployee(db, c.var.principal, c.req.valid("param").id);
+      const employee = await loadWritable(db, c.var.principal, c.req.valid("param").id);
       const body = c.req.valid("json");
       const now = Date.now();
       const row = { id: newId(), employeeId: employee.id, ...body, createdAt: now, updatedAt: now };
@@ -246,7 +264,7 @@ export const employeeRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const { id, locationId } = c.req.valid("param");
-      const employee = await loadEmployee(db, c.var.principal, id);
+      const employee = await loadWritable(db, c.var.principal, id);
       const current = await loadLocation(db, employee.id, locationId);
       const body = c.req.valid("json");
       const now = Date.now();
@@ -265,7 +283,7 @@ export const employeeRoutes = new Hono<AppEnv>()
     async (c) => {
       const db = c.var.db;
       const { id, locationId } = c.req.valid("param");
-      const employee = await loadEmployee(db, c.var.principal, id);
+      const employee = await loadWritable(db, c.var.principal, id);
       const current = await loadLocation(db, employee.id, locationId);
       const now = Date.now();
       await db.batch([
