@@ -157,6 +157,33 @@ describe("networks", () => {
   });
 });
 
+describe("sites and networks read by a manager", () => {
+  it.each([
+    ["sites", office],
+    ["networks", { name: "Office", cidr: "192.0.2.0/24" }],
+  ])("%s show only the manager's reports among their employees", async (path, body) => {
+    const base = `/api/admin/${path}`;
+    const mixed = (await adminCall(admin, "POST", base, { ...body, name: "Mixed", employeeIds: [outsider.id, report.id] })).json;
+    const others = (await adminCall(admin, "POST", base, { ...body, name: "Others", employeeIds: [outsider.id] })).json;
+    const everyone = (await adminCall(admin, "POST", base, { ...body, name: "Everyone" })).json;
+
+    const list = await adminCall(manager, "GET", base);
+    const seen = new Map(list.json.items.map((r: { id: string; employeeIds: string[] | null }) => [r.id, r.employeeIds]));
+    expect([seen.get(mixed.id), seen.get(others.id), seen.get(everyone.id)]).toEqual([[report.id], [], null]);
+    expect(list.text).not.toContain(outsider.id);
+    const one = await adminCall(manager, "GET", `${base}/${mixed.id}`);
+    expect(one.json.employeeIds).toEqual([report.id]);
+    expect(one.text).not.toContain(outsider.id);
+
+    // Admins and auditors read every employee.
+    for (const who of [admin, auditor]) {
+      expect((await adminCall(who, "GET", `${base}/${mixed.id}`)).json.employeeIds).toEqual([outsider.id, report.id]);
+      const all = await adminCall(who, "GET", base);
+      expect(all.json.items.find((r: { id: string }) => r.id === others.id).employeeIds).toEqual([outsider.id]);
+    }
+  });
+});
+
 const nineToFive = {
   name: "Office hours",
   kind: "fixed",

@@ -5,19 +5,18 @@ import type { z } from "zod";
 import { IdParamSchema } from "../../../shared/api";
 import type { DB } from "../../db/client";
 import type { networks, sites } from "../../db/schema";
-import type { AppEnv } from "../../env";
+import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
+import { reportIds, requireRole } from "../../services/scope";
 import { validate } from "../../validation";
 
 /** Rule configuration is read by every console role and changed by admins only. */
 export function adminWrites(what: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.var.principal.role !== "admin") {
-      throw new ApiError(403, "FORBIDDEN", `Only admins can change ${what}.`);
-    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") requireRole(c.var.principal, ["admin"], `Only admins can change ${what}.`);
     await next();
   });
 }
@@ -42,6 +41,16 @@ export async function checkEmployeeIds(db: DB, ids: string[] | null | undefined)
 }
 
 const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+
+/**
+ * What a principal may see of a record's chosen employees: a manager only their reports (the
+ * rest are other teams' people), everyone else all of them. A record for everyone stays `null`.
+ */
+async function visibleEmployees(db: DB, principal: Principal): Promise<(ids: string[] | null) => string[] | null> {
+  if (principal.role !== "manager") return (ids) => ids;
+  const mine = await reportIds(db, principal.id);
+  return (ids) => ids && ids.filter((id) => mine.has(id));
+}
 
 /** Rule tables that apply to everyone (`employeeIds` null) or to chosen employees. */
 type ScopedTable = typeof sites | typeof networks;
@@ -68,6 +77,7 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
   const record = (row: T["$inferSelect"] | typeof sites.$inferSelect) => toRecord(row as T["$inferSelect"]);
   const doc = (summary: string, status: number, schema: z.ZodType) =>
     describeRoute({ summary, tags: ["admin", "rules"], auth: "console", responses: { [status]: schema }, errors: ERRORS });
+  const readDoc = (summary: string, schema: z.ZodType) => doc(`${summary} (managers see only their reports among employeeIds)`, 200, schema);
   const notFound = () => new ApiError(404, "NOT_FOUND", `No such ${noun}.`);
 
   async function load(db: DB, id: string) {
@@ -78,9 +88,10 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
 
   return new Hono<AppEnv>()
     .use(adminWrites(resource.plural))
-    .get("/", doc(summaries.list, 200, schemas.list), async (c) => {
-      const rows = await c.var.db.select().from(table).orderBy(asc(table.name), asc(table.id));
-      return c.json({ items: rows.map(record) });
+    .get("/", readDoc(summaries.list, schemas.list), async (c) => {
+      const db = c.var.db;
+      const [rows, visible] = await Promise.all([db.select().from(table).orderBy(asc(table.name), asc(table.id)), visibleEmployees(db, c.var.principal)]);
+      return c.json({ items: rows.map((row) => record({ ...row, employeeIds: visible(row.employeeIds) })) });
     })
     .post("/", doc(summaries.create, 201, schemas.record), validate("json", schemas.input), async (c) => {
       const db = c.var.db;
@@ -99,9 +110,11 @@ export function employeeScopedRoutes<T extends ScopedTable, R>(resource: {
       ]);
       return c.json(record(row), 201);
     })
-    .get("/:id", doc(summaries.get, 200, schemas.record), validate("param", IdParamSchema), async (c) =>
-      c.json(record(await load(c.var.db, c.req.valid("param").id))),
-    )
+    .get("/:id", readDoc(summaries.get, schemas.record), validate("param", IdParamSchema), async (c) => {
+      const db = c.var.db;
+      const [row, visible] = await Promise.all([load(db, c.req.valid("param").id), visibleEmployees(db, c.var.principal)]);
+      return c.json(record({ ...row, employeeIds: visible(row.employeeIds) }));
+    })
     .patch("/:id", doc(summaries.update, 200, schemas.record), validate("param", IdParamSchema), validate("json", schemas.update), async (c) => {
       const db = c.var.db;
       const current = await load(db, c.req.valid("param").id);
