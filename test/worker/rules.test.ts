@@ -191,8 +191,9 @@ describe("days and timesheets", () => {
     expect(lines.at(-1)).toBe("");
     expect(lines.slice(0, -1).every((l) => !l.includes("\n"))).toBe(true);
     expect(lines[0]).toBe("employeeId,employeeName,timezone,date,status,firstIn,lastOut,workedMinutes,lateMinutes,earlyLeaveMinutes,overtimeMinutes,flagged");
-    const alicesRow = lines.find((l) => l.startsWith(alice.employeeId))!;
-    expect(alicesRow.split(",").slice(1, 11)).toEqual(["张伟", TZ, date, "late", `${date} 09:30`, `${date} 17:00`, "450", "30", "60", "0"]);
+    // Text cells quoted (no separator inside them starts a cell), numbers bare.
+    const alicesRow = lines.find((l) => l.startsWith(`"${alice.employeeId}",`))!;
+    expect(alicesRow.split(",").slice(1, 11)).toEqual(['"张伟"', `"${TZ}"`, `"${date}"`, '"late"', `"${date} 09:30"`, `"${date} 17:00"`, "450", "30", "60", "0"]);
     // One row per active employee for the day: the admin, Alice and Bob.
     expect(lines.length - 2).toBe(3);
   });

@@ -35,27 +35,32 @@ const CSV_COLUMNS = [
   "flagged",
 ] as const;
 
-/** A CSV field: quoted when needed, and never a formula when a spreadsheet opens it. */
-function csvField(value: string): string {
+/**
+ * A text cell: always quoted, inner quotes doubled, and never a formula when a spreadsheet opens
+ * it. Quoting every text cell matters beyond commas: Excel in a locale whose list separator is
+ * `;` (or a tab-separated reading) splits an unquoted `Bob;=1+1` into a formula cell, while a
+ * separator inside quotes never starts a cell. A leading trigger gets an apostrophe as well.
+ */
+function csvText(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return `"${safe.replaceAll('"', '""')}"`;
 }
 
 function csvRow(row: TimesheetRow): string {
   const time = (ms: number | null) => (ms === null ? "" : localDateTime(ms, row.timezone));
   return [
-    csvField(row.employeeId),
-    csvField(row.employeeName),
-    row.timezone,
-    row.date,
-    row.status,
-    time(row.firstIn),
-    time(row.lastOut),
+    csvText(row.employeeId),
+    csvText(row.employeeName),
+    csvText(row.timezone),
+    csvText(row.date),
+    csvText(row.status),
+    csvText(time(row.firstIn)),
+    csvText(time(row.lastOut)),
     row.workedMinutes,
     row.lateMinutes,
     row.earlyLeaveMinutes,
     row.overtimeMinutes,
-    row.flagged.join(" "),
+    csvText(row.flagged.join(" ")),
   ].join(",");
 }
 
