@@ -36,6 +36,8 @@ export default defineConfig({
                 // As deployed (wrangler.toml), whatever a local `npm start` wrote into .dev.vars,
                 // which the pool reads too (it sets none, for wrangler dev's placeholder geo).
                 IP_GEO_SOURCE: "cloudflare",
+                // Tests read each request's D1 round trips and rows from Server-Timing.
+                SERVER_TIMING: "on",
               },
             },
           }),

@@ -228,7 +228,8 @@ export const ConsoleEnrollVerifyRequestSchema = z.strictObject({
 });
 export const ConsoleLoginOptionsRequestSchema = z.strictObject({});
 export const ConsoleLoginVerifyRequestSchema = z.strictObject({
-  flowId: Id,
+  /** The stateless flow id `issuedAt.challenge.hmac` that `/login/options` answered. */
+  flowId: z.string().min(1).max(200).regex(/^\d{1,16}\.[A-Za-z0-9_-]{1,100}\.[A-Za-z0-9_-]{1,100}$/, "not a sign-in flow id"),
   response: AuthenticationResponseJSONSchema,
 });
 export const FlowOptionsResponseSchema = z.object({ flowId: z.string(), options: z.record(z.string(), z.unknown()) });
@@ -413,3 +414,19 @@ export const TimesheetRowSchema = DaySummarySchema.extend({
 });
 export type TimesheetRow = z.infer<typeof TimesheetRowSchema>;
 export const TimesheetSchema = z.object({ items: z.array(TimesheetRowSchema) });
+
+// ---- operations ----------------------------------------------------------------------------
+
+/** What one run of the scheduled maintenance did (`POST /api/admin/maintenance`, and the cron). */
+export const MaintenanceReportSchema = z.object({
+  expired: z.number().int(),
+  securityEntries: z.number().int(),
+  seal: z
+    .object({
+      sealed: z.number().int(),
+      head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+      drained: z.boolean(),
+    })
+    .nullable(),
+  failed: z.array(z.object({ step: z.string(), error: z.string() })),
+});

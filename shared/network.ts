@@ -39,6 +39,24 @@ function parsedRange(cidr: string): Range | null {
 }
 
 /**
+ * Who a rate limit or a security event counts against: an IPv4 address, or the /64 an IPv6
+ * address is in (one subscriber's network: rotating addresses inside it changes nothing).
+ * IPv4-mapped IPv6 counts as its IPv4 address. Null without a usable address.
+ */
+export function rateLimitSource(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = ipaddr.process(ip.trim());
+  } catch {
+    return null;
+  }
+  if (address.kind() === "ipv4") return address.toString();
+  const prefix = (address as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(prefix).toString()}/64`;
+}
+
+/**
  * Whether `ip` lies in any of `cidrs`. IPv4-mapped IPv6 addresses
  * (`::ffff:203.0.113.7`) count as their IPv4 address. Unparseable input matches nothing.
  */

@@ -45,6 +45,11 @@ export interface PunchRuleInput {
   day: { plan: DayPlan; earliestInMin: number | null; restDayWorkAllowed: boolean } | null;
   /** The passkey is synced (backed up) across devices. */
   syncedPasskey: boolean;
+  /**
+   * The passkey's signature counter is not above the one it gave a punch signed earlier (by the
+   * punches' own time and id, not by when they arrived): evidence of a cloned authenticator.
+   */
+  counterRegression: boolean;
   settings: Pick<
     Settings,
     "outcomes" | "locationAccuracyAllowanceM" | "ipMismatchKm" | "travelSpeedKmh" | "allowedCountries" | "syncedPasskeysAllowed"
@@ -133,6 +138,7 @@ export function findReasons(input: PunchRuleInput): Set<ReasonCode> {
 
   if (input.previous !== null && input.previous.kind === input.kind) found.add("duplicate_kind");
   if (input.syncedPasskey && !settings.syncedPasskeysAllowed) found.add("synced_passkey");
+  if (input.counterRegression) found.add("counter_regression");
 
   return found;
 }

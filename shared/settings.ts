@@ -14,6 +14,7 @@ export const REASON_CODES = [
   "outside_window",
   "duplicate_kind",
   "synced_passkey",
+  "counter_regression",
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -36,12 +37,18 @@ export const DEFAULT_OUTCOMES: Record<ReasonCode, Outcome> = {
   outside_window: "flag",
   duplicate_kind: "flag",
   synced_passkey: "ignore",
+  // The passkey's signature counter is lower than one it gave a punch signed earlier: a cloned
+  // authenticator is one explanation, so a person should look. Never a refusal: the punch is signed.
+  counter_regression: "flag",
 };
+
+/** The longest offline window a company may set: a month. */
+export const MAX_OFFLINE_WINDOW_HOURS = 24 * 31;
 
 /** Company policy, stored as one JSON document; every field has a default. */
 export const SettingsSchema = z.strictObject({
   /** How long a signed punch may wait offline before the server refuses it. */
-  offlineWindowHours: z.number().int().min(1).max(24 * 31),
+  offlineWindowHours: z.number().int().min(1).max(MAX_OFFLINE_WINDOW_HOURS),
   maxDevicesPerEmployee: z.number().int().min(1).max(20),
   syncedPasskeysAllowed: z.boolean(),
   /** Time zone of employees who have none of their own. */

@@ -5,6 +5,15 @@ const b64url = (max: number) => z.string().min(1).max(max).regex(BASE64URL_PATTE
 
 const TRANSPORTS = ["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"] as const;
 
+/**
+ * The extension outputs a browser may report, and nothing else: the object is stored with every
+ * punch, so it is small and strict (an unknown key is a 400), never a place for arbitrary data.
+ */
+const ClientExtensionResultsSchema = z.strictObject({
+  appid: z.boolean().optional(),
+  credProps: z.strictObject({ rk: z.boolean().optional() }).optional(),
+});
+
 /** `RegistrationResponseJSON` of @simplewebauthn (what `navigator.credentials.create` yields, as JSON). */
 export const RegistrationResponseJSONSchema = z.object({
   id: b64url(1366),
@@ -19,7 +28,7 @@ export const RegistrationResponseJSONSchema = z.object({
     publicKey: b64url(8192).optional(),
   }),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults: ClientExtensionResultsSchema,
 });
 
 /** `AuthenticationResponseJSON` of @simplewebauthn (what `navigator.credentials.get` yields, as JSON). */
@@ -34,7 +43,7 @@ export const AuthenticationResponseJSONSchema = z.object({
     userHandle: b64url(1024).optional(),
   }),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()),
+  clientExtensionResults: ClientExtensionResultsSchema,
 });
 
 export type RegistrationResponseJSON = z.infer<typeof RegistrationResponseJSONSchema>;

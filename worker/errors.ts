@@ -16,6 +16,22 @@ export class ApiError extends HTTPException {
   }
 }
 
+/** 429 RATE_LIMITED with a `Retry-After` header (whole seconds) and the wait in `details.retryAfterMs`. */
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly retryAfterMs: number,
+    message = "Too many attempts. Wait a few minutes and try again.",
+  ) {
+    super(429, "RATE_LIMITED", message, { retryAfterMs });
+  }
+}
+
+/** A write refused by a UNIQUE index (D1 reports it in the message, sometimes in a cause). */
+export function isUniqueViolation(err: unknown): boolean {
+  const text = (e: unknown): string => (e instanceof Error ? `${e.message} ${text(e.cause)}` : "");
+  return /UNIQUE constraint failed/i.test(text(err));
+}
+
 export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
@@ -35,6 +51,7 @@ const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
 /** The app's one error handler: known errors keep their status; anything else is a bare 500. */
 export function renderError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
+    if (err instanceof RateLimitedError) c.header("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException && err.status < 500) {

@@ -145,6 +145,7 @@ const MESSAGES = {
   reason_outside_window: ["outside your working-time window", "不在允许的打卡时间段内"],
   reason_duplicate_kind: ["same kind as your previous punch", "与上一次打卡类型相同"],
   reason_synced_passkey: ["made with a synced passkey", "使用了同步的通行密钥"],
+  reason_counter_regression: ["passkey counter lower than on an earlier punch", "通行密钥计数器低于之前的打卡"],
   queueWaiting: ["Waiting to be sent: $1", "等待发送：$1"],
   queueNone: ["All punches sent.", "所有打卡均已发送。"],
   lastSync: ["Last sync: $1", "上次同步：$1"],

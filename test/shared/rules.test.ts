@@ -54,6 +54,7 @@ function punch({ settings, ...rest }: Overrides = {}): PunchRuleInput {
     previous: null,
     day: null,
     syncedPasskey: false,
+    counterRegression: false,
     ...rest,
     settings: { ...resolveSettings({}), outcomes: ALL_FLAG, ...settings },
   };
@@ -202,6 +203,7 @@ describe("evaluatePunch", () => {
     ["a synced passkey where they are not allowed", { syncedPasskey: true, settings: { syncedPasskeysAllowed: false } }, ["synced_passkey"]],
     ["a synced passkey where they are allowed", { syncedPasskey: true, settings: { syncedPasskeysAllowed: true } }, []],
     ["a device-bound passkey where synced ones are not allowed", { syncedPasskey: false, settings: { syncedPasskeysAllowed: false } }, []],
+    ["a signature counter below that of a punch signed earlier", { counterRegression: true }, ["counter_regression"]],
   ])("sequence and device: %s", (_name, input, found) => {
     expect(reasonsOf(input)).toEqual(found);
   });
@@ -213,6 +215,7 @@ describe("evaluatePunch", () => {
     ["defaults: low accuracy alone is ignored", { ...inOffice, fix: fixAt(SHANGHAI_OFFICE, 5_000) }, null, { status: "accepted", reasons: [] }],
     ["defaults: outside and low accuracy lists only outside", lowAccuracyOutside, null, { status: "flagged", reasons: ["outside_geofence"] }],
     ["defaults: a synced passkey that is not allowed is ignored", { syncedPasskey: true, settings: { syncedPasskeysAllowed: false } }, null, { status: "accepted", reasons: [] }],
+    ["defaults: a counter regression is flagged, never rejected", { counterRegression: true }, null, { status: "flagged", reasons: ["counter_regression"] }],
     ["ignore removes the reason", { mode: "offline" }, { offline: "ignore" }, { status: "accepted", reasons: [] }],
     ["ignore removes one reason and keeps the other", { mode: "offline", clockSkew: true }, { offline: "ignore" }, { status: "flagged", reasons: ["clock_skew"] }],
     ["reject beats flag", { mode: "offline", clockSkew: true }, { clock_skew: "reject" }, { status: "rejected", reasons: ["offline", "clock_skew"] }],
@@ -256,6 +259,7 @@ describe("evaluatePunch", () => {
       previous: fc.option(fc.record({ kind, time, location: fc.option(located) })),
       day: fc.option(fc.record({ plan, earliestInMin: fc.option(fc.integer({ min: 0, max: 720 })), restDayWorkAllowed: fc.boolean() })),
       syncedPasskey: fc.boolean(),
+      counterRegression: fc.boolean(),
       settings: fc.record({
         outcomes,
         locationAccuracyAllowanceM: fc.integer({ min: 0, max: 10_000 }),

@@ -132,17 +132,78 @@ describe("extension enrolment", () => {
     expectError(await enroll("verify", { flowId: flow.flowId, code, response: good }, flow.ip), 400, "REGISTRATION_INVALID");
   });
 
-  it("enrolment attempts are rate-limited per IP: the 11th within 15 minutes gets 429 RATE_LIMITED", async () => {
+  it("wrong codes are limited per address: the 11th look-up within 15 minutes gets 429 RATE_LIMITED with Retry-After", async () => {
     const ip = freshIp();
     for (let i = 0; i < 10; i++) {
       expectError(await enroll("options", { code: `WRONG-${i}` }, ip), 404, "ENROLLMENT_CODE_INVALID");
     }
     const limited = await enroll("options", { code: "WRONG-11" }, ip);
     expectError(limited, 429, "RATE_LIMITED");
-    // Even a right code waits; another IP is not affected.
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // Even a right code waits; another address is not affected.
     const code = await issueCode(admin, (await createEmployee(admin)).id);
     expectError(await enroll("options", { code }, ip), 429, "RATE_LIMITED");
     expect((await enroll("options", { code }, freshIp())).status).toBe(200);
+  });
+
+  it("rotating addresses inside one IPv6 /64 is one address", async () => {
+    for (let i = 0; i < 10; i++) {
+      expectError(await enroll("options", { code: `WRONG-${i}` }, `2001:db8:5:6::${(i + 1).toString(16)}`), 404, "ENROLLMENT_CODE_INVALID");
+    }
+    expectError(await enroll("options", { code: "WRONG-X" }, "2001:db8:5:6:abcd::1"), 429, "RATE_LIMITED");
+    expectError(await enroll("options", { code: "WRONG-X" }, "2001:db8:5:7::1"), 404, "ENROLLMENT_CODE_INVALID");
+  });
+
+  it("a whole office behind one address enrols all day: 200 employees with valid codes, and a few typos", async () => {
+    const ip = "203.0.113.99";
+    const employees = await Promise.all(Array.from({ length: 200 }, () => createEmployee(admin)));
+    for (const [i, employee] of employees.entries()) {
+      if (i % 50 === 0) expectError(await enroll("options", { code: "TYPO-TYPO" }, ip), 404, "ENROLLMENT_CODE_INVALID");
+      const code = await issueCode(admin, employee.id);
+      const flow = await start(code, ip);
+      const response = await new SoftAuthenticator(EXT_ORIGIN, EXT_ORIGIN).register(flow.options);
+      const verify = await enroll("verify", { flowId: flow.flowId, code, response }, ip);
+      expect(verify.status).toBe(201);
+    }
+  }, 120_000);
+
+  it("wrong codes from everyone together have a budget: once spent, an address that has guessed wrong waits, a new one still gets through", async () => {
+    const { ENROLLMENT_FAILURES } = await import("../../worker/services/security");
+    // Spread the guesses so that no address reaches its own limit.
+    for (let i = 0; i < ENROLLMENT_FAILURES.everyone; i++) {
+      await enroll("options", { code: `GUESS-${i}` }, `100.64.0.${(i % 200) + 1}`);
+    }
+    expectError(await enroll("options", { code: "GUESS-MORE" }, "100.64.0.1"), 429, "RATE_LIMITED");
+    const code = await issueCode(admin, (await createEmployee(admin)).id);
+    expect((await enroll("options", { code }, "100.64.1.1")).status).toBe(200);
+    // And without a client address at all, only the global budget stands: it is spent.
+    expectError(await call("POST", "/api/enroll/options", { body: { code: "GUESS-NOIP" }, origin: EXT_ORIGIN }), 429, "RATE_LIMITED");
+    // The window is over for the tests that follow.
+    await env.DB.prepare("DELETE FROM security_events WHERE action = 'security.enrollment_code_invalid'").run();
+  }, 120_000);
+
+  it("codes are stored as an HMAC with the server's secret: the plain SHA-256 of a code is nowhere in the database", async () => {
+    const employee = await createEmployee(admin);
+    const code = await issueCode(admin, employee.id);
+    const normalized = code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(normalized)));
+    const plain = btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const stored = await env.DB.prepare("SELECT code_hash FROM enrollment_codes WHERE employee_id = ?").bind(employee.id).first<{ code_hash: string }>();
+    expect(stored!.code_hash).not.toBe(plain);
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.NONCE_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`enrollment-code.${normalized}`)));
+    expect(stored!.code_hash).toBe(btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""));
+    // And the code still works.
+    expect((await enroll("options", { code }, freshIp())).status).toBe(200);
+  });
+
+  it("one code cannot pile up open enrolment flows", async () => {
+    const code = await issueCode(admin, (await createEmployee(admin)).id);
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) expect((await enroll("options", { code }, ip)).status).toBe(200);
+    expectError(await enroll("options", { code }, ip), 429, "RATE_LIMITED");
   });
 
   it("the device limit (3 by default): 409 DEVICE_LIMIT_REACHED; a revoked device frees a place", async () => {

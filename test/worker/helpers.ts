@@ -21,6 +21,10 @@ export interface CallOptions {
   cookie?: string;
   token?: string;
   cf?: Record<string, unknown>;
+  /** Bindings to change for this request (another console origin, Server-Timing off). */
+  env?: Partial<Env>;
+  /** Another base URL (an HTTPS host). */
+  base?: string;
 }
 
 export async function call(method: string, path: string, opts: CallOptions = {}) {
@@ -37,7 +41,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   if (opts.cf) init.cf = opts.cf;
   // Straight into the Worker's fetch handler: the loopback `exports.default.fetch`
   // slows down with every request a file makes, which thousands of fuzzed requests notice.
-  const res = await worker.fetch(new Request(BASE + path, init), env, createExecutionContext());
+  const res = await worker.fetch(new Request((opts.base ?? BASE) + path, init), opts.env ? { ...env, ...opts.env } : env, createExecutionContext());
   const bytes = new Uint8Array(await res.arrayBuffer());
   // `Response.text()` would drop a byte-order mark; keep it visible to tests.
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
@@ -58,9 +62,9 @@ export function expectError(res: { status: number; json: any }, status: number, 
 
 export function cookieFrom(headers: Headers): string {
   const setCookie = headers.get("Set-Cookie") ?? "";
-  const match = setCookie.match(/cw_session=([^;]+)/);
+  const match = setCookie.match(/((?:__Host-)?cw_session)=([^;]+)/);
   if (!match) throw new Error(`no session cookie in ${setCookie}`);
-  return `cw_session=${match[1]}`;
+  return `${match[1]}=${match[2]}`;
 }
 
 export interface Admin {

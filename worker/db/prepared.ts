@@ -55,10 +55,11 @@ export async function queryPrepared<R>(d1: D1Database, item: Bound<R>): Promise<
 /**
  * A SQL expression building one row of `table` (as `alias`) as a JSON object with drizzle's own
  * keys and types (JSON columns embedded, booleans as true/false), so that `JSON.parse` gives
- * what `db.select().from(table)` would. For folding several reads into one statement.
+ * what `db.select().from(table)` would, less the `omit`ted keys. For folding several reads into one statement.
  */
-export function rowAsJson(table: Table, alias: string): SQL {
-  const members = Object.entries(getTableColumns(table)).map(([key, column]) => {
+export function rowAsJson(table: Table, alias: string, omit: readonly string[] = []): SQL {
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => !omit.includes(key));
+  const members = columns.map(([key, column]) => {
     const ref = `${alias}."${column.name}"`;
     const value =
       column.columnType === "SQLiteTextJson"

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are integer milliseconds since the Unix epoch (UTC) throughout.
 
@@ -36,7 +36,10 @@ export const devices = sqliteTable(
     credentialId: text("credential_id").notNull(),
     /** COSE public key, base64url. */
     publicKey: text("public_key").notNull(),
+    /** The highest signature counter seen, and the signing position (clientTime, punch id) of the punch that carried it. */
     counter: integer("counter").notNull().default(0),
+    counterTime: integer("counter_time"),
+    counterPunchId: text("counter_punch_id"),
     transports: text("transports", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
     /** The relying party the passkey belongs to: an extension origin, or the console hostname. */
@@ -158,8 +161,9 @@ export const punches = sqliteTable(
 );
 
 /**
- * Append-only. Entries are written without a hash; the scheduled handler seals
- * them in `seq` order into a hash chain (each hash covers the previous one).
+ * Append-only (triggers refuse a delete, and any update but the sealing of an unsealed row).
+ * Entries are written without a hash; the scheduled handler seals them in `seq` order into a
+ * hash chain (each hash covers the previous one).
  */
 export const auditLog = sqliteTable(
   "audit_log",
@@ -185,18 +189,59 @@ export const auditLog = sqliteTable(
   ],
 );
 
+/**
+ * A signed statement of the chain's head after each seal: the last sealed entry's `seq` and
+ * `hash`, signed with the receipt key, so that cutting the newest entries is detectable too.
+ * Append-only, like the log.
+ */
+export const auditCheckpoints = sqliteTable("audit_checkpoints", {
+  seq: integer("seq").primaryKey(),
+  hash: text("hash").notNull(),
+  at: integer("at").notNull(),
+  /** Entries this seal added to the chain. */
+  sealed: integer("sealed").notNull(),
+  /** The canonical JSON that was signed, its ES256 signature (base64url r‖s) and the key's id. */
+  payload: text("payload").notNull(),
+  signature: text("signature").notNull(),
+  kid: text("kid").notNull(),
+});
+
+/**
+ * Security events (refused punches, failed sign-ins) counted per source (an IPv4 address or an
+ * IPv6 /64) and fixed window, one row each, instead of one audit entry per event: no caller can
+ * grow the audit log faster than the sealer drains it. The scheduled handler turns each closed
+ * window into one audit entry with its count. The counts also rate-limit the source.
+ */
+export const securityEvents = sqliteTable(
+  "security_events",
+  {
+    windowStart: integer("window_start").notNull(),
+    source: text("source").notNull(),
+    action: text("action").notNull(),
+    count: integer("count").notNull(),
+    firstAt: integer("first_at").notNull(),
+    lastAt: integer("last_at").notNull(),
+    /** What the first event of the window was about (ids, a message), for whoever reads the log. */
+    sample: text("sample", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.windowStart, t.source, t.action] })],
+);
+
+/** Console sign-in challenges already answered (they are stateless until used), until they expire. */
+export const spentChallenges = sqliteTable(
+  "spent_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("spent_challenges_expires_at_idx").on(t.expiresAt)],
+);
+
 export const settings = sqliteTable("settings", {
   id: integer("id").primaryKey(),
   data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by"),
-});
-
-/** Fixed-window counters for rate limits (enrolment attempts per IP). */
-export const rateLimits = sqliteTable("rate_limits", {
-  key: text("key").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  count: integer("count").notNull(),
 });
 
 export const apiKeys = sqliteTable(

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { rateLimitSource } from "../../shared/network";
 import { type Context, Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -11,17 +12,17 @@ import {
   FlowOptionsResponseSchema,
   ROLES,
 } from "../../shared/api";
-import { devices, employees, sessions, webauthnFlows } from "../db/schema";
+import { devices, employees, securityEvents, sessions, spentChallenges } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, isUniqueViolation } from "../errors";
 import { describeRoute } from "../openapi";
 import { auditInsert } from "../services/audit";
-import { hashSecret, newId } from "../services/crypto";
-import { ENROLL_RATE_LIMIT, beginEnrollment, completeEnrollment } from "../services/enrollment";
-import { limitPerIp } from "../services/rate-limit";
+import { hashSecret, issueLoginChallenge, readLoginChallenge } from "../services/crypto";
+import { beginEnrollment, completeEnrollment } from "../services/enrollment";
 import { toEmployee } from "../services/records";
 import { clientIp } from "../services/request";
-import { CONSOLE_SESSION_MS, SESSION_COOKIE, isSecureCookieOrigin, newSession, requireConsole } from "../services/sessions";
+import { CONSOLE_LOGIN_FAILURES_PER_WINDOW, refuseOverLimit, securityEventWrites, windowOf, writeSecurityEvents } from "../services/security";
+import { CONSOLE_SESSION_MS, isSecureCookieOrigin, newSession, requireConsole, sessionCookieName } from "../services/sessions";
 import { FLOW_TTL_MS, authenticationOptions, verifyAssertion } from "../services/webauthn";
 import { validate } from "../validation";
 import { getCookie } from "hono/cookie";
@@ -38,7 +39,7 @@ const consoleOrigin = createMiddleware<AppEnv>(async (c, next) => {
 const rpIdOf = (env: Env) => new URL(env.CONSOLE_ORIGIN).hostname;
 
 function setSessionCookie(c: Context<AppEnv>, token: string) {
-  setCookie(c, SESSION_COOKIE, token, {
+  setCookie(c, sessionCookieName(c.env.CONSOLE_ORIGIN), token, {
     httpOnly: true,
     sameSite: "Strict",
     secure: isSecureCookieOrigin(c.env.CONSOLE_ORIGIN),
@@ -47,17 +48,16 @@ function setSessionCookie(c: Context<AppEnv>, token: string) {
   });
 }
 
-const limitAttempts = limitPerIp("console", ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs);
-
 export const consoleRoutes = new Hono<AppEnv>()
   .use(consoleOrigin)
   .post(
     "/enroll/options",
     describeRoute({ summary: "Start registering a console passkey with a one-time code", tags: ["console"], responses: { 200: FlowOptionsResponseSchema }, errors: ["ENROLLMENT_CODE_INVALID", "RATE_LIMITED"] }),
-    limitAttempts,
     validate("json", ConsoleEnrollOptionsRequestSchema),
     async (c) => {
       const { flowId, options } = await beginEnrollment(c.var.db, {
+        source: rateLimitSource(clientIp(c)),
+        secret: c.env.NONCE_SECRET,
         code: c.req.valid("json").code,
         purpose: "console",
         origin: c.env.CONSOLE_ORIGIN,
@@ -69,12 +69,13 @@ export const consoleRoutes = new Hono<AppEnv>()
   )
   .post(
     "/enroll/verify",
-    describeRoute({ summary: "Finish registering a console passkey; sets the session cookie", tags: ["console"], responses: { 200: ConsoleSessionResponseSchema }, errors: ["REGISTRATION_INVALID", "ENROLLMENT_CODE_INVALID"] }),
-    limitAttempts,
+    describeRoute({ summary: "Finish registering a console passkey; sets the session cookie", tags: ["console"], responses: { 200: ConsoleSessionResponseSchema }, errors: ["REGISTRATION_INVALID", "ENROLLMENT_CODE_INVALID", "RATE_LIMITED"] }),
     validate("json", ConsoleEnrollVerifyRequestSchema),
     async (c) => {
       const body = c.req.valid("json");
       const done = await completeEnrollment(c.var.db, {
+        source: rateLimitSource(clientIp(c)),
+        secret: c.env.NONCE_SECRET,
         flowId: body.flowId,
         code: body.code,
         response: body.response,
@@ -85,7 +86,6 @@ export const consoleRoutes = new Hono<AppEnv>()
         consent: false,
         ip: clientIp(c),
         now: Date.now(),
-        tokenSecret: c.env.NONCE_SECRET,
       });
       setSessionCookie(c, done.session.token);
       return c.json({ employee: toEmployee(done.employee) });
@@ -93,77 +93,88 @@ export const consoleRoutes = new Hono<AppEnv>()
   )
   .post(
     "/login/options",
-    describeRoute({ summary: "Start a passkey sign-in (discoverable credentials)", tags: ["console"], responses: { 200: FlowOptionsResponseSchema } }),
+    describeRoute({
+      summary: "Start a passkey sign-in (discoverable credentials); stateless, nothing is stored until it is answered",
+      tags: ["console"],
+      responses: { 200: FlowOptionsResponseSchema },
+    }),
     validate("json", ConsoleLoginOptionsRequestSchema),
     async (c) => {
-      const now = Date.now();
-      const options = await authenticationOptions(rpIdOf(c.env));
-      const flowId = newId();
-      await c.var.db.insert(webauthnFlows).values({
-        id: flowId,
-        kind: "console_login",
-        challenge: options.challenge,
-        origin: c.env.CONSOLE_ORIGIN,
-        createdAt: now,
-        expiresAt: now + FLOW_TTL_MS,
-      });
-      return c.json({ flowId, options });
+      const { flowId, challenge } = await issueLoginChallenge(c.env.NONCE_SECRET, Date.now());
+      return c.json({ flowId, options: await authenticationOptions(rpIdOf(c.env), challenge) });
     },
   )
   .post(
     "/login/verify",
-    describeRoute({ summary: "Finish a passkey sign-in; sets the session cookie", tags: ["console"], responses: { 200: ConsoleSessionResponseSchema }, errors: ["AUTHENTICATION_INVALID"] }),
+    describeRoute({
+      summary: "Finish a passkey sign-in; sets the session cookie",
+      tags: ["console"],
+      responses: { 200: ConsoleSessionResponseSchema },
+      errors: ["AUTHENTICATION_INVALID", "RATE_LIMITED"],
+    }),
     validate("json", ConsoleLoginVerifyRequestSchema),
     async (c) => {
       const db = c.var.db;
       const { flowId, response } = c.req.valid("json");
       const now = Date.now();
-      const [flows, found, owners] = await db.batch([
-        db.delete(webauthnFlows).where(eq(webauthnFlows.id, flowId)).returning(),
+      const invalid = (message: string) => new ApiError(401, "AUTHENTICATION_INVALID", message);
+      const challenge = await readLoginChallenge(c.env.NONCE_SECRET, flowId, now, FLOW_TTL_MS);
+      if (!challenge) throw invalid("This sign-in attempt has expired. Start again.");
+      const source = rateLimitSource(clientIp(c));
+      const [found, owners, failures] = await db.batch([
         db.select().from(devices).where(and(eq(devices.credentialId, response.id), eq(devices.kind, "console"))).limit(1),
         // No joins inside a D1 batch: equal column names would collide.
         db
           .select()
           .from(employees)
           .where(inArray(employees.id, db.select({ id: devices.employeeId }).from(devices).where(eq(devices.credentialId, response.id)))),
+        db
+          .select({ n: sql<number>`coalesce(sum(${securityEvents.count}), 0)` })
+          .from(securityEvents)
+          .where(
+            and(
+              eq(securityEvents.windowStart, windowOf(now)),
+              eq(securityEvents.source, source ?? ""),
+              eq(securityEvents.action, "security.console_login_failed"),
+            ),
+          ),
       ]);
-      const flow = flows[0];
-      const invalid = (message: string) => new ApiError(401, "AUTHENTICATION_INVALID", message);
-      if (!flow || flow.kind !== "console_login" || flow.expiresAt <= now) throw invalid("This sign-in attempt has expired. Start again.");
+      if (source !== null) refuseOverLimit(failures[0]?.n ?? 0, CONSOLE_LOGIN_FAILURES_PER_WINDOW, now, "Too many failed sign-ins. Wait a few minutes and try again.");
       const row = found[0] && owners[0] ? { device: found[0], employee: owners[0] } : undefined;
-      if (!row || row.device.revokedAt !== null || !row.employee.active) throw invalid("This passkey is not registered for the console.");
-      const check = await verifyAssertion({
-        response,
-        challenge: flow.challenge,
-        origin: c.env.CONSOLE_ORIGIN,
-        rpId: rpIdOf(c.env),
-        credential: row.device,
-      });
+      const refuse = async (message: string, sample: Record<string, unknown>) => {
+        await writeSecurityEvents(db, securityEventWrites(source, [{ action: "security.console_login_failed", sample }], now));
+        return invalid(message);
+      };
+      if (!row || row.device.revokedAt !== null || !row.employee.active) {
+        throw await refuse("This passkey is not registered for the console.", { credentialId: response.id, reason: row ? "revoked" : "unknown" });
+      }
+      const check = await verifyAssertion({ response, challenge, origin: c.env.CONSOLE_ORIGIN, rpId: rpIdOf(c.env), credential: row.device });
       if (!check.ok || (check.counter > 0 && check.counter <= row.device.counter)) {
-        await auditInsert(db, {
-          action: "security.console_login_failed",
-          at: now,
-          actor: { type: "anonymous" },
-          subjectType: "device",
-          subjectId: row.device.id,
-          data: { message: check.ok ? "counter went backwards" : check.message },
-          ip: clientIp(c),
+        throw await refuse("The passkey could not be verified.", {
+          deviceId: row.device.id,
+          message: check.ok ? "counter went backwards" : check.message,
         });
-        throw invalid("The passkey could not be verified.");
       }
       const session = await newSession(db, { employeeId: row.employee.id, deviceId: row.device.id, now });
-      await db.batch([
-        session.insert,
-        db.update(devices).set({ counter: sql`max(${devices.counter}, ${check.counter})`, lastUsedAt: now }).where(eq(devices.id, row.device.id)),
-        auditInsert(db, {
-          action: "console.signed_in",
-          at: now,
-          actor: { type: "employee", id: row.employee.id },
-          subjectType: "employee",
-          subjectId: row.employee.id,
-          ip: clientIp(c),
-        }),
-      ]);
+      try {
+        await db.batch([
+          // The challenge signs in once: a second answer fails on its primary key, and the batch with it.
+          db.insert(spentChallenges).values({ challenge, expiresAt: now + FLOW_TTL_MS }),
+          session.insert,
+          db.update(devices).set({ counter: sql`max(${devices.counter}, ${check.counter})`, lastUsedAt: now }).where(eq(devices.id, row.device.id)),
+          auditInsert(db, {
+            action: "console.signed_in",
+            at: now,
+            actor: { type: "employee", id: row.employee.id },
+            subjectType: "employee",
+            subjectId: row.employee.id,
+            ip: clientIp(c),
+          }),
+        ]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw invalid("This sign-in attempt was already used. Start again.");
+        throw err;
+      }
       setSessionCookie(c, session.token);
       return c.json({ employee: toEmployee(row.employee) });
     },
@@ -182,9 +193,10 @@ export const consoleRoutes = new Hono<AppEnv>()
     "/logout",
     describeRoute({ summary: "End the console session", tags: ["console"], responses: { 204: null } }),
     async (c) => {
-      const token = getCookie(c, SESSION_COOKIE);
+      const name = sessionCookieName(c.env.CONSOLE_ORIGIN);
+      const token = getCookie(c, name);
       if (token) await c.var.db.delete(sessions).where(eq(sessions.tokenHash, await hashSecret(token)));
-      deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isSecureCookieOrigin(c.env.CONSOLE_ORIGIN) });
+      deleteCookie(c, name, { path: "/", secure: isSecureCookieOrigin(c.env.CONSOLE_ORIGIN) });
       return c.body(null, 204);
     },
   );

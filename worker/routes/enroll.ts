@@ -9,8 +9,8 @@ import {
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { describeRoute } from "../openapi";
-import { ENROLL_RATE_LIMIT, beginEnrollment, completeEnrollment } from "../services/enrollment";
-import { limitPerIp } from "../services/rate-limit";
+import { rateLimitSource } from "../../shared/network";
+import { beginEnrollment, completeEnrollment } from "../services/enrollment";
 import { clientIp, extensionOrigins } from "../services/request";
 import { validate } from "../validation";
 
@@ -24,8 +24,6 @@ const extensionOrigin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const limitAttempts = limitPerIp("enroll", ENROLL_RATE_LIMIT.limit, ENROLL_RATE_LIMIT.windowMs);
-
 export const enrollRoutes = new Hono<AppEnv>()
   .use(extensionOrigin)
   .post(
@@ -36,12 +34,13 @@ export const enrollRoutes = new Hono<AppEnv>()
       responses: { 200: EnrollOptionsResponseSchema },
       errors: ["ENROLLMENT_CODE_INVALID", "RATE_LIMITED", "ORIGIN_NOT_ALLOWED"],
     }),
-    limitAttempts,
     validate("json", EnrollOptionsRequestSchema),
     async (c) => {
       const { code } = c.req.valid("json");
       const origin = c.var.origin;
       const { flowId, options, employee } = await beginEnrollment(c.var.db, {
+        source: rateLimitSource(clientIp(c)),
+        secret: c.env.NONCE_SECRET,
         code,
         purpose: "extension",
         origin,
@@ -59,12 +58,13 @@ export const enrollRoutes = new Hono<AppEnv>()
       responses: { 201: EnrollVerifyResponseSchema },
       errors: ["REGISTRATION_INVALID", "DEVICE_LIMIT_REACHED", "ENROLLMENT_CODE_INVALID", "RATE_LIMITED"],
     }),
-    limitAttempts,
     validate("json", EnrollVerifyRequestSchema),
     async (c) => {
       const body = c.req.valid("json");
       const origin = c.var.origin;
       const done = await completeEnrollment(c.var.db, {
+        source: rateLimitSource(clientIp(c)),
+        secret: c.env.NONCE_SECRET,
         flowId: body.flowId,
         code: body.code,
         response: body.response,
@@ -75,7 +75,6 @@ export const enrollRoutes = new Hono<AppEnv>()
         consent: body.consent ?? false,
         ip: clientIp(c),
         now: Date.now(),
-        tokenSecret: c.env.NONCE_SECRET,
       });
       return c.json(
         {

@@ -44,7 +44,7 @@ export const publicRoutes = new Hono<AppEnv>()
       }
       const now = Date.now();
       const employeeId = newId();
-      const code = await newCodeInsert(db, { employeeId, purpose: "console", createdBy: null, now });
+      const code = await newCodeInsert(db, { employeeId, purpose: "console", createdBy: null, now, secret: c.env.NONCE_SECRET });
       try {
         // Conditional insert: two setups at once still make one admin (the code's foreign key then fails).
         await db.batch([

@@ -16,6 +16,7 @@ import { issueNonce } from "../services/crypto";
 import { recordPunches, type PunchContext } from "../services/punches";
 import { clientIp, extensionOrigins, ipGeo } from "../services/request";
 import { validate } from "../validation";
+import { rateLimitSource } from "../../shared/network";
 
 function punchContext(c: Context<AppEnv>): PunchContext {
   return {
@@ -24,11 +25,12 @@ function punchContext(c: Context<AppEnv>): PunchContext {
     allowedOrigins: extensionOrigins(c.env),
     receivedAt: Date.now(),
     ip: clientIp(c),
+    source: rateLimitSource(clientIp(c)),
     geo: ipGeo(c),
   };
 }
 
-const PUNCH_ERRORS = ["VALIDATION_FAILED", "ASSERTION_INVALID", "CREDENTIAL_REVOKED", "CREDENTIAL_UNKNOWN", "PUNCH_ID_CONFLICT", "CLOCK_OUT_OF_RANGE"];
+const PUNCH_ERRORS: ErrorCode[] = ["VALIDATION_FAILED", "ASSERTION_INVALID", "CREDENTIAL_REVOKED", "CREDENTIAL_UNKNOWN", "PUNCH_ID_CONFLICT", "CLOCK_OUT_OF_RANGE", "RATE_LIMITED"];
 
 export const punchRoutes = new Hono<AppEnv>()
   .get(
@@ -68,7 +70,7 @@ export const punchRoutes = new Hono<AppEnv>()
       summary: "Record queued punches; each item gets its own HTTP status",
       tags: ["punching"],
       responses: { 200: PunchBatchResponseSchema },
-      errors: ["VALIDATION_FAILED"],
+      errors: ["VALIDATION_FAILED", "RATE_LIMITED"],
     }),
     validate("json", PunchBatchRequestSchema),
     async (c) => {

@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { asc, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import canonicalize from "canonicalize";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import type { DB } from "../db/client";
-import { type Bound, prepare } from "../db/prepared";
-import { auditLog } from "../db/schema";
+import { type Bound, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { auditCheckpoints, auditLog } from "../db/schema";
 import type { AppEnv, Principal } from "../env";
+import { receiptKeysFor, signReceipt } from "./crypto";
 import { clientIp } from "./request";
 
 export interface AuditEntry {
@@ -69,24 +70,96 @@ export async function entryHash(prevHash: string, entry: typeof auditLog.$inferS
   return toBase64Url(await sha256(`${prevHash}\n${canonicalize(fields)}`));
 }
 
-/** Seals unsealed entries, oldest first, into the chain. Returns how many were sealed. */
-export async function sealAuditLog(db: DB, max = 500): Promise<number> {
-  const [last] = await db
-    .select({ hash: auditLog.hash })
-    .from(auditLog)
-    .where(isNotNull(auditLog.hash))
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
-  const pending = await db.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(max);
-  let prev = last?.hash ?? GENESIS;
-  const updates = [];
-  for (const entry of pending) {
-    const hash = await entryHash(prev, entry);
-    updates.push(db.update(auditLog).set({ prevHash: prev, hash }).where(and(eq(auditLog.seq, entry.seq), isNull(auditLog.hash))));
-    prev = hash;
-  }
-  if (updates.length > 0) await db.batch(updates as unknown as Parameters<typeof db.batch>[0]);
-  return updates.length;
+export const GENESIS = "clockwork-audit-genesis";
+
+/** Entries sealed per round trip pair (one read, one write). */
+const SEAL_PAGE = 500;
+
+const LAST_SEALED = preparedSql(
+  sql`SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+  (result) => (result.results[0] ?? null) as { seq: number; hash: string } | null,
+);
+const UNSEALED = prepare((db) =>
+  db.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(sql.placeholder("limit")),
+);
+// One statement seals a whole page; the audit_log_seal_only trigger lets nothing else through.
+const SEAL_PAGE_UPDATE = preparedSql(
+  sql`UPDATE audit_log SET prev_hash = json_extract(page.value, '$[1]'), hash = json_extract(page.value, '$[2]')
+    FROM json_each(${sql.placeholder("page")}) AS page
+    WHERE audit_log.seq = json_extract(page.value, '$[0]') AND audit_log.hash IS NULL`,
+  (result) => result.meta.changes,
+);
+const CHECKPOINT_INSERT = prepare((db) =>
+  db
+    .insert(auditCheckpoints)
+    .values({
+      seq: sql.placeholder("seq"),
+      hash: sql.placeholder("hash"),
+      at: sql.placeholder("at"),
+      sealed: sql.placeholder("sealed"),
+      payload: sql.placeholder("payload"),
+      signature: sql.placeholder("signature"),
+      kid: sql.placeholder("kid"),
+    })
+    .onConflictDoNothing(),
+);
+
+export interface SealReport {
+  /** Entries sealed by this run. */
+  sealed: number;
+  /** The chain's head after it (the last sealed entry), or null while the log is empty. */
+  head: { seq: number; hash: string } | null;
+  /** False when the time budget ran out with entries still unsealed. */
+  drained: boolean;
 }
 
-export const GENESIS = "clockwork-audit-genesis";
+/** What a checkpoint signs: the head of the chain when it was written. */
+export function checkpointPayload(head: { seq: number; hash: string }, at: number, sealed: number): string {
+  return canonicalize({ v: 1, kind: "clockwork-audit-checkpoint", seq: head.seq, hash: head.hash, at, sealed })!;
+}
+
+/**
+ * Seals unsealed entries, oldest first, into the chain, a page at a time until none is left or
+ * the time budget is spent, then signs a checkpoint of the new head with the receipt key: the
+ * head is then fixed, so cutting the newest entries (which a rewritten chain could otherwise
+ * hide) is found by comparing the chain with its last checkpoint. Two runs at once compute the
+ * same hashes (the chain is a function of the entries), and only unsealed rows are written.
+ */
+export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: number; budgetMs?: number }): Promise<SealReport> {
+  const d1 = db.$client;
+  const started = Date.now();
+  const budgetMs = opts.budgetMs ?? 20_000;
+  // A key that cannot sign stops the run before anything is sealed without its checkpoint.
+  const { publicJwk } = await receiptKeysFor(receiptKey);
+  let head = await queryPrepared(d1, [LAST_SEALED, {}]);
+  let sealed = 0;
+  let drained = false;
+  while (Date.now() - started < budgetMs) {
+    const pending = await queryPrepared(d1, [UNSEALED, { limit: SEAL_PAGE }]);
+    if (pending.length === 0) {
+      drained = true;
+      break;
+    }
+    let prev = head?.hash ?? GENESIS;
+    const page: [number, string, string][] = [];
+    for (const entry of pending) {
+      const hash = await entryHash(prev, entry);
+      page.push([entry.seq, prev, hash]);
+      prev = hash;
+    }
+    sealed += await queryPrepared(d1, [SEAL_PAGE_UPDATE, { page: JSON.stringify(page) }]);
+    head = { seq: page[page.length - 1]![0], hash: prev };
+    if (pending.length < SEAL_PAGE) {
+      drained = true;
+      break;
+    }
+  }
+  if (sealed > 0 && head) {
+    const payload = checkpointPayload(head, opts.now, sealed);
+    await queryPrepared(d1, [
+      CHECKPOINT_INSERT,
+      { seq: head.seq, hash: head.hash, at: opts.now, sealed, payload, signature: await signReceipt(receiptKey, payload), kid: publicJwk.kid },
+    ]);
+  }
+  return { sealed, head, drained };
+}

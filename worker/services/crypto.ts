@@ -46,6 +46,15 @@ export function normalizeEnrollmentCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, "");
 }
 
+/**
+ * An enrolment code as stored: an HMAC with the server's secret, never a plain hash. A code has
+ * only ~2^49.5 values, so a plain hash in a database dump could be reversed by trying them all;
+ * without the secret there is nothing to try against.
+ */
+export function enrollmentCodeHash(secret: string, code: string): Promise<string> {
+  return hmac(secret, `enrollment-code.${normalizeEnrollmentCode(code)}`);
+}
+
 // ---- nonces -------------------------------------------------------------------------
 
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
@@ -96,6 +105,30 @@ export async function verifyNonce(secret: string, nonce: string | null): Promise
   const parts = nonce.split(".");
   if (parts.length !== 3 || !/^\d{1,16}$/.test(parts[0]!)) return null;
   return (await hmacEquals(secret, `${parts[0]}.${parts[1]}`, parts[2]!)) ? Number(parts[0]) : null;
+}
+
+// ---- console sign-in challenges ----------------------------------------------------------------
+
+const LOGIN_DOMAIN = "console-login.";
+
+/**
+ * A sign-in challenge that costs no database row until it is answered: `issuedAt.challenge.hmac`
+ * is the flow id, and the challenge is random. Verification checks the HMAC and the age; the
+ * answered challenge is then recorded as spent (spent_challenges), so it signs in once.
+ */
+export async function issueLoginChallenge(secret: string, now: number): Promise<{ flowId: string; challenge: string }> {
+  const challenge = randomToken(32);
+  const body = `${now}.${challenge}`;
+  return { flowId: `${body}.${await hmac(secret, LOGIN_DOMAIN + body)}`, challenge };
+}
+
+/** The challenge of a flow id this server issued within `ttlMs`, or null. */
+export async function readLoginChallenge(secret: string, flowId: string, now: number, ttlMs: number): Promise<string | null> {
+  const parts = flowId.split(".");
+  if (parts.length !== 3 || !/^\d{1,16}$/.test(parts[0]!)) return null;
+  const issuedAt = Number(parts[0]);
+  if (issuedAt > now || now - issuedAt > ttlMs) return null;
+  return (await hmacEquals(secret, `${LOGIN_DOMAIN}${parts[0]}.${parts[1]}`, parts[2]!)) ? parts[1]! : null;
 }
 
 // ---- receipts ---------------------------------------------------------------------------

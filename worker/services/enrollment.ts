@@ -7,18 +7,19 @@ import { HOUR_MS } from "../../shared/time";
 import { batchableRun, type DB } from "../db/client";
 import { devices, employees, enrollmentCodes, webauthnFlows } from "../db/schema";
 import { policyFrom, policyQuery } from "./policy";
-import { ApiError } from "../errors";
-import { hashSecret, newEnrollmentCode, newId, normalizeEnrollmentCode } from "./crypto";
+import { ApiError, RateLimitedError } from "../errors";
+import { enrollmentCodeHash, newEnrollmentCode, newId } from "./crypto";
+import { checkEnrollmentBudget, countEnrollmentFailure } from "./security";
 
 export const ENROLLMENT_CODE_TTL_MS = 72 * HOUR_MS;
 /** Failed registrations a code survives before it is burnt. */
 export const MAX_CODE_ATTEMPTS = 5;
-/** Enrolment requests per IP per window. */
-export const ENROLL_RATE_LIMIT = { limit: 10, windowMs: 15 * 60_000 };
+/** Enrolment flows one code may have open at once (each is a row until it expires). */
+export const MAX_OPEN_FLOWS_PER_CODE = 5;
 
 export async function newCodeInsert(
   db: DB,
-  opts: { employeeId: string; purpose: "extension" | "console"; createdBy: string | null; now: number },
+  opts: { employeeId: string; purpose: "extension" | "console"; createdBy: string | null; now: number; secret: string },
 ) {
   const code = newEnrollmentCode();
   const expiresAt = opts.now + ENROLLMENT_CODE_TTL_MS;
@@ -26,7 +27,7 @@ export async function newCodeInsert(
     id: newId(),
     employeeId: opts.employeeId,
     purpose: opts.purpose,
-    codeHash: await hashSecret(normalizeEnrollmentCode(code)),
+    codeHash: await enrollmentCodeHash(opts.secret, code),
     createdBy: opts.createdBy,
     createdAt: opts.now,
     expiresAt,
@@ -34,17 +35,15 @@ export async function newCodeInsert(
   return { code, expiresAt, insert };
 }
 
-export const codeHash = (code: string) => hashSecret(normalizeEnrollmentCode(code));
-
 /** The still-usable code with this text and purpose, with its employee; 404 otherwise. */
-export async function findUsableCode(db: DB, code: string, purpose: "extension" | "console", now: number) {
+async function findUsableCode(db: DB, secret: string, code: string, purpose: "extension" | "console", now: number) {
   const [row] = await db
     .select({ code: enrollmentCodes, employee: employees })
     .from(enrollmentCodes)
     .innerJoin(employees, eq(employees.id, enrollmentCodes.employeeId))
     .where(
       and(
-        eq(enrollmentCodes.codeHash, await codeHash(code)),
+        eq(enrollmentCodes.codeHash, await enrollmentCodeHash(secret, code)),
         eq(enrollmentCodes.purpose, purpose),
         isNull(enrollmentCodes.usedAt),
         gt(enrollmentCodes.expiresAt, now),
@@ -71,11 +70,30 @@ export function codeInvalid() {
 type Purpose = "extension" | "console";
 const FLOW_KIND = { extension: "extension_enroll", console: "console_enroll" } as const;
 
+/** Where a request comes from and the secret that keys codes: what enrolment needs of the request. */
+interface Caller {
+  /** Who wrong codes count against (an IPv4 address or an IPv6 /64); null without a client IP. */
+  source: string | null;
+  /** NONCE_SECRET: keys the code HMAC and signs employee tokens. */
+  secret: string;
+}
+
+/** Looks a code up within the wrong-code budget; a wrong code is counted against the caller. */
+async function lookUpCode(db: DB, caller: Caller, code: string, purpose: Purpose, now: number) {
+  await checkEnrollmentBudget(db, caller.source, now);
+  try {
+    return await findUsableCode(db, caller.secret, code, purpose, now);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "ENROLLMENT_CODE_INVALID") await countEnrollmentFailure(db, caller.source, { purpose }, now);
+    throw err;
+  }
+}
+
 export async function beginEnrollment(
   db: DB,
-  opts: { code: string; purpose: Purpose; origin: string; rpId: string; now: number },
+  opts: Caller & { code: string; purpose: Purpose; origin: string; rpId: string; now: number },
 ) {
-  const { code, employee } = await findUsableCode(db, opts.code, opts.purpose, opts.now);
+  const { code, employee } = await lookUpCode(db, opts, opts.code, opts.purpose, opts.now);
   const existing = await db
     .select({ credentialId: devices.credentialId, transports: devices.transports })
     .from(devices)
@@ -87,16 +105,13 @@ export async function beginEnrollment(
     discoverable: opts.purpose === "console",
   });
   const flowId = newId();
-  await db.insert(webauthnFlows).values({
-    id: flowId,
-    kind: FLOW_KIND[opts.purpose],
-    challenge: options.challenge,
-    employeeId: employee.id,
-    codeId: code.id,
-    origin: opts.origin,
-    createdAt: opts.now,
-    expiresAt: opts.now + FLOW_TTL_MS,
-  });
+  // A code holder cannot pile up flows: at most a few open at once per code.
+  const opened = await db.run(sql`INSERT INTO webauthn_flows (id, kind, challenge, employee_id, code_id, origin, created_at, expires_at)
+    SELECT ${flowId}, ${FLOW_KIND[opts.purpose]}, ${options.challenge}, ${employee.id}, ${code.id}, ${opts.origin}, ${opts.now}, ${opts.now + FLOW_TTL_MS}
+    WHERE (SELECT count(*) FROM webauthn_flows WHERE code_id = ${code.id} AND expires_at > ${opts.now}) < ${MAX_OPEN_FLOWS_PER_CODE}`);
+  if (opened.meta.changes === 0) {
+    throw new RateLimitedError(FLOW_TTL_MS, "This code is already being used to enrol. Finish that, or wait five minutes and try again.");
+  }
   return { flowId, options, employee };
 }
 
@@ -107,7 +122,7 @@ export async function beginEnrollment(
  */
 export async function completeEnrollment(
   db: DB,
-  opts: {
+  opts: Caller & {
     flowId: string;
     code: string;
     response: RegistrationResponseJSON;
@@ -118,11 +133,9 @@ export async function completeEnrollment(
     consent: boolean;
     ip: string | null;
     now: number;
-    /** Signs the employee token of an extension enrolment (NONCE_SECRET). */
-    tokenSecret: string;
   },
 ) {
-  const hash = await codeHash(opts.code);
+  const hash = await enrollmentCodeHash(opts.secret, opts.code);
   const [flows, codes, owners, settingsRows] = await db.batch([
     db.delete(webauthnFlows).where(eq(webauthnFlows.id, opts.flowId)).returning(),
     // No joins inside a D1 batch: rows come back as objects, and equal column names would collide.
@@ -146,6 +159,7 @@ export async function completeEnrollment(
     found.code.attempts >= MAX_CODE_ATTEMPTS ||
     !found.employee.active
   ) {
+    await countEnrollmentFailure(db, opts.source, { purpose: opts.purpose }, opts.now);
     throw codeInvalid();
   }
   const employee = found.employee;
@@ -182,14 +196,15 @@ export async function completeEnrollment(
   const session =
     opts.purpose === "console"
       ? await newSession(db, { employeeId: employee.id, deviceId, now: opts.now })
-      : { ...(await issueEmployeeToken(opts.tokenSecret, { employeeId: employee.id, deviceId, now: opts.now })), insert: null };
+      : { ...(await issueEmployeeToken(opts.secret, { employeeId: employee.id, deviceId, now: opts.now })), insert: null };
   const [, inserted] = await db.batch([
     db
       .update(enrollmentCodes)
       .set({ usedAt: opts.now, usedFlowId: flow.id })
       .where(and(eq(enrollmentCodes.id, found.code.id), isNull(enrollmentCodes.usedAt))),
-    batchableRun(db, sql`INSERT INTO devices (id, employee_id, kind, credential_id, public_key, counter, transports, backed_up, rp_id, label, created_at)
-      SELECT ${deviceId}, ${employee.id}, ${opts.purpose}, ${credential.credentialId}, ${credential.publicKey}, ${credential.counter},
+    // The registration's counter is the first mark, at the enrolment's time (punches are signed after it).
+    batchableRun(db, sql`INSERT INTO devices (id, employee_id, kind, credential_id, public_key, counter, counter_time, transports, backed_up, rp_id, label, created_at)
+      SELECT ${deviceId}, ${employee.id}, ${opts.purpose}, ${credential.credentialId}, ${credential.publicKey}, ${credential.counter}, ${opts.now},
              ${JSON.stringify(credential.transports)}, ${credential.backedUp ? 1 : 0}, ${opts.rpId}, ${opts.label}, ${opts.now}
       WHERE EXISTS (SELECT 1 FROM enrollment_codes WHERE id = ${found.code.id} AND used_flow_id = ${flow.id})
         AND NOT EXISTS (SELECT 1 FROM devices WHERE credential_id = ${credential.credentialId})`),

@@ -1,25 +1,30 @@
-import { eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { getTableColumns, inArray, sql } from "drizzle-orm";
 import canonicalize from "canonicalize";
 import type { z } from "zod";
 import { type PunchBatchResult, PunchRequestSchema, type PunchRecord, type ReceiptPayload } from "../../shared/api";
-import { bracketPunchTime } from "../../shared/bracket";
+import { type BracketResult, bracketPunchTime } from "../../shared/bracket";
 import type { ErrorCode } from "../../shared/errors";
 import { canonicalPunch, punchChallengeBase64Url, type Punch } from "../../shared/punch";
-import { evaluatePunch, IP_LOCATION_ACCURACY_M } from "../../shared/rules";
-import { resolveSettings } from "../../shared/settings";
+import { evaluatePunch, IP_LOCATION_ACCURACY_M, type PunchVerdict } from "../../shared/rules";
+import { MAX_OFFLINE_WINDOW_HOURS, resolveSettings, type Settings } from "../../shared/settings";
 import { planDay, workDateOf } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
 import { devices, punches } from "../db/schema";
-import { bind, type Bound, prepare, queryPrepared } from "../db/prepared";
-import { ruleContextFrom, ruleContextQuery } from "./rule-context";
-import { auditInsertPrepared } from "./audit";
+import { bind, type Bound, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { type CredentialRow, type PunchClaim, ruleContextFrom, ruleContextQuery, type RuleContextRows, type StoredPunch } from "./rule-context";
 import { signReceipt, verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
 import type { IpGeo } from "./request";
+import { PUNCH_REFUSALS_PER_WINDOW, refuseOverLimit, type SecurityEvent, securityEventWrites } from "./security";
 import { issueEmployeeToken } from "./sessions";
 import { verifyAssertion } from "./webauthn";
+
+// A signed punch's way through the Worker, one named step each:
+//   parse → read (one statement) → check protocol → place in time → judge counters → judge → build rows → write (one batch)
+// Every step returns data (results for refused items, security events, rows); only the
+// orchestrator, `recordPunches`, talks to the database, once to read and once to write.
 
 export interface PunchContext {
   db: DB;
@@ -27,6 +32,8 @@ export interface PunchContext {
   allowedOrigins: string[];
   receivedAt: number;
   ip: string | null;
+  /** Who rate limits and security events count against (an IPv4 address or an IPv6 /64). */
+  source: string | null;
   geo: IpGeo;
 }
 
@@ -35,58 +42,48 @@ export interface PunchOutcome extends PunchBatchResult {
   employeeId?: string;
 }
 
-interface Verified {
+type Results = (PunchOutcome | undefined)[];
+type PunchInsert = typeof punches.$inferInsert;
+type Device = typeof devices.$inferSelect;
+
+/** An item that parsed, with what can be known of it before anything is read or verified. */
+interface Candidate {
   index: number;
   punch: Punch;
   assertion: AuthenticationResponseJSON;
   canonical: string;
+  /** SHA-256 of the canonical punch: the challenge the passkey signed. */
   hash: string;
-}
-
-type PunchInsert = typeof punches.$inferInsert;
-
-// The punch path's writes, built once per isolate (see db/prepared.ts); its read is in rule-context.ts.
-const PUNCH_COLUMNS = Object.keys(getTableColumns(punches)) as (keyof PunchInsert)[];
-const PUNCH_INSERT = prepare((db) =>
-  db
-    .insert(punches)
-    .values(Object.fromEntries(PUNCH_COLUMNS.map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
-    .onConflictDoNothing(),
-);
-const COUNTER_UPDATE = prepare((db) =>
-  db
-    .update(devices)
-    .set({ counter: sql`max(${devices.counter}, ${sql.placeholder("counter")})` })
-    .where(eq(devices.id, sql.placeholder("id"))),
-);
-
-/** A punch row's values for PUNCH_INSERT: every column (drizzle encodes each as its column does). */
-function punchValues(row: PunchInsert): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const key of PUNCH_COLUMNS) values[key] = row[key] ?? null;
-  values.reasons ??= [];
-  return values;
-}
-
-/** A verified, new punch placed in time, waiting for the rules. */
-interface Placed {
-  c: Verified;
-  device: typeof devices.$inferSelect;
-  employee: { id: string; timezone: string | null; scheduleId: string | null };
+  /** Issue time of the punch's nonce, when its HMAC is ours. */
   nonceIssuedAt: number | null;
+}
+
+/** A candidate whose signature verified against its employee's own passkey, and that is new. */
+interface Verified {
+  c: Candidate;
+  device: Device;
+  employee: { id: string; timezone: string | null; scheduleId: string | null };
+  /** The authenticator's signature counter in this assertion (0: it keeps none). */
+  counter: number;
+}
+
+/** A verified punch placed in time. */
+interface Placed extends Verified {
   mode: "online" | "offline";
   clockSkew: boolean;
   effectiveTime: number;
-}
-
-function roundTo(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
+  counterRegression: boolean;
 }
 
 function failure(id: string | null, status: number, code: ErrorCode, message: string, details?: unknown): PunchOutcome {
   return { id, status, error: details === undefined ? { code, message } : { code, message, details } };
 }
+
+/** Signing order: the punch's own time, then its id (UUIDv7, so also time-ordered). */
+const signedBefore = (a: { clientTime: number; id: string }, b: { clientTime: number; id: string }) =>
+  a.clientTime < b.clientTime || (a.clientTime === b.clientTime && a.id < b.id);
+
+// ---- 1. parse ----------------------------------------------------------------------------
 
 function rawId(item: unknown): string | null {
   const id = (item as { punch?: { id?: unknown } } | null)?.punch?.id;
@@ -97,17 +94,9 @@ function issues(error: z.ZodError) {
   return error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 
-/**
- * Verifies, places in time, judges and stores signed punches. Any number of
- * items (1..100) cost one batched read and one batched write, so the single
- * route and the offline queue's batch route share this one path.
- */
-export async function recordPunches(ctx: PunchContext, items: readonly unknown[]) {
-  const { db, receivedAt } = ctx;
-  const results: (PunchOutcome | undefined)[] = new Array(items.length);
-  const candidates: Verified[] = [];
-  const duplicates: { index: number; of: number }[] = [];
-
+/** Validates each item on its own, and computes its challenge and nonce time (CPU only, no I/O). */
+async function parse(items: readonly unknown[], nonceSecret: string, results: Results): Promise<Candidate[]> {
+  const candidates: Candidate[] = [];
   for (const [index, item] of items.entries()) {
     const parsed = PunchRequestSchema.safeParse(item);
     if (!parsed.success) {
@@ -126,107 +115,123 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       results[index] = failure(punch.id, 401, "ASSERTION_INVALID", "The assertion was made by another credential than the punch names.");
       continue;
     }
-    candidates.push({ index, punch, assertion, canonical: canonicalPunch(punch), hash: await punchChallengeBase64Url(punch) });
+    candidates.push({
+      index,
+      punch,
+      assertion,
+      canonical: canonicalPunch(punch),
+      hash: await punchChallengeBase64Url(punch),
+      nonceIssuedAt: await verifyNonce(nonceSecret, punch.nonce),
+    });
   }
+  return candidates;
+}
 
-  if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
+/**
+ * What the read asks about each candidate. Its time is the earliest the punch can be placed
+ * under any offline window a company may set: bracketing only ever moves a time later and never
+ * past receipt, so the counted punch right before it is the one the rules compare with, whatever
+ * the body claims (a client time of 0 reads nothing older than a month).
+ */
+function claimOf(c: Candidate, receivedAt: number): PunchClaim {
+  const placed = bracketPunchTime({ clientTime: c.punch.clientTime, nonceIssuedAt: c.nonceIssuedAt, receivedAt, offlineWindowHours: MAX_OFFLINE_WINDOW_HOURS });
+  return { id: c.punch.id, employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, time: placed.ok ? placed.effectiveTime : receivedAt };
+}
 
-  // The one read, a single statement (rule-context.ts): credentials, earlier copies of these
-  // punches, policy, and what the rules compare with (schedules, places, networks, holidays, earlier punches).
-  const credentialIds = [...new Set(candidates.map((c) => c.punch.credentialId))];
-  const punchIds = [...new Set(candidates.map((c) => c.punch.id))];
-  const employeeIds = [...new Set(candidates.map((c) => c.punch.employeeId))];
-  // Bracketing only moves a time later, and never past the receive time.
-  const since = Math.min(...candidates.map((c) => Math.min(c.punch.clientTime, receivedAt)));
-  const contextRows = await queryPrepared(db.$client, ruleContextQuery({ credentialIds, punchIds, employeeIds }, since, receivedAt));
-  const { credentials: deviceRows, existing: existingRows } = contextRows;
-  const policy = resolveSettings(contextRows.policy);
-  const context = ruleContextFrom(contextRows, policy);
-  const deviceByCredential = new Map(deviceRows.map((r) => [r.device.credentialId, r]));
-  const stored = new Map(existingRows.map((r) => [r.id, r]));
-  const counters = new Map(deviceRows.map((r) => [r.device.id, r.device.counter]));
+// ---- 3. check protocol ---------------------------------------------------------------------
 
-  const securityEvents: Bound[] = [];
-  const security = (action: string, c: Verified, data: Record<string, unknown>) =>
-    securityEvents.push(
-      auditInsertPrepared({
-        action,
-        at: receivedAt,
-        actor: { type: "anonymous" },
-        subjectType: "punch",
-        subjectId: c.punch.id,
-        data: { employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, ...data },
-        ip: ctx.ip,
-      }),
-    );
+interface ProtocolOutcome {
+  verified: Verified[];
+  events: SecurityEvent[];
+  /** Second copies of a punch in the same request: answered like the first. */
+  duplicates: { index: number; of: number }[];
+}
 
-  const placed: Placed[] = [];
-  const deviceUpdates = new Map<string, number>();
-  const newInBatch = new Map<string, { hash: string; index: number }>();
+/**
+ * Who signed, and whether the punch is new: the credential must be the employee's own, live and
+ * from an allowed extension; the signature must cover exactly this punch (its challenge is the
+ * punch's hash); the same signed punch again is answered from its record. Refusals are results
+ * and security events, never exceptions.
+ */
+async function checkProtocol(ctx: PunchContext, read: RuleContextRows, candidates: Candidate[], results: Results): Promise<ProtocolOutcome> {
+  const byCredential = new Map(read.credentials.map((r) => [r.device.credentialId, r]));
+  const stored = new Map(read.existing.map((r) => [r.id, r]));
+  const firstCopy = new Map<string, Candidate>();
+  const outcome: ProtocolOutcome = { verified: [], events: [], duplicates: [] };
+  const refuse = (c: Candidate, action: SecurityEvent["action"], sample: Record<string, unknown>, result: PunchOutcome) => {
+    outcome.events.push({ action, sample: { punchId: c.punch.id, employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, ...sample } });
+    results[c.index] = result;
+  };
 
-  // First the protocol: who signed, whether it is new, when it happened.
   for (const c of candidates) {
     const { punch } = c;
-    const found = deviceByCredential.get(punch.credentialId);
+    const found: CredentialRow | undefined = byCredential.get(punch.credentialId);
     if (!found || found.device.kind !== "extension" || found.device.employeeId !== punch.employeeId) {
-      security("security.credential_unknown", c, { reason: found ? "credential of another employee" : "no such credential" });
-      results[c.index] = failure(punch.id, 403, "CREDENTIAL_UNKNOWN", "This passkey is not enrolled for this employee.");
+      refuse(c, "security.credential_unknown", { reason: found ? "credential of another employee" : "no such credential" },
+        failure(punch.id, 403, "CREDENTIAL_UNKNOWN", "This passkey is not enrolled for this employee."));
       continue;
     }
     const { device } = found;
     if (device.revokedAt !== null || !found.employeeActive) {
-      security("security.credential_revoked", c, { deviceId: device.id });
-      results[c.index] = failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey has been revoked. Ask an administrator for a new enrolment code.");
+      refuse(c, "security.credential_revoked", { deviceId: device.id },
+        failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey has been revoked. Ask an administrator for a new enrolment code."));
       continue;
     }
     if (!ctx.allowedOrigins.includes(device.rpId)) {
-      security("security.origin_not_allowed", c, { deviceId: device.id, origin: device.rpId });
-      results[c.index] = failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey's extension is no longer allowed.");
+      refuse(c, "security.origin_not_allowed", { deviceId: device.id, origin: device.rpId },
+        failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey's extension is no longer allowed."));
       continue;
     }
-
-    const check = await verifyAssertion({
-      response: c.assertion,
-      challenge: c.hash,
-      origin: device.rpId,
-      rpId: device.rpId,
-      credential: device,
-    });
+    const check = await verifyAssertion({ response: c.assertion, challenge: c.hash, origin: device.rpId, rpId: device.rpId, credential: device });
     if (!check.ok) {
-      security("security.assertion_invalid", c, { deviceId: device.id, message: check.message });
-      results[c.index] = failure(punch.id, 401, "ASSERTION_INVALID", `The punch signature is not valid: ${check.message}`);
+      refuse(c, "security.assertion_invalid", { deviceId: device.id, message: check.message },
+        failure(punch.id, 401, "ASSERTION_INVALID", `The punch signature is not valid: ${check.message}`));
       continue;
     }
 
-    // Idempotency: the same signed punch again is answered from the record.
-    const earlier = stored.get(punch.id);
-    const sameBatch = newInBatch.get(punch.id);
-    if (earlier || sameBatch) {
-      const earlierHash = earlier?.punchHash ?? sameBatch!.hash;
-      if (earlierHash !== c.hash) {
+    // Idempotency: the same signed punch again is answered from the record; the same id with other content is a conflict.
+    const earlier: StoredPunch | undefined = stored.get(punch.id);
+    const sibling = firstCopy.get(punch.id);
+    if (earlier || sibling) {
+      if ((earlier?.punchHash ?? sibling!.hash) !== c.hash) {
         results[c.index] = failure(punch.id, 409, "PUNCH_ID_CONFLICT", "Another punch with this id was already recorded.");
       } else if (earlier) {
         results[c.index] = replayResult(earlier);
       } else {
-        duplicates.push({ index: c.index, of: sameBatch!.index });
+        outcome.duplicates.push({ index: c.index, of: sibling!.index });
       }
       continue;
     }
-
-    const nonceIssuedAt = await verifyNonce(ctx.env.NONCE_SECRET, punch.nonce);
-    if (punch.nonce !== null && nonceIssuedAt === null) {
+    firstCopy.set(punch.id, c);
+    if (punch.nonce !== null && c.nonceIssuedAt === null) {
       // Not fatal: the punch is signed; it just cannot claim to be online.
-      security("security.nonce_invalid", c, { deviceId: device.id });
+      outcome.events.push({ action: "security.nonce_invalid", sample: { punchId: punch.id, employeeId: punch.employeeId, deviceId: device.id } });
     }
-    const bracket = bracketPunchTime({
-      clientTime: punch.clientTime,
-      nonceIssuedAt,
+    outcome.verified.push({
+      c,
+      device,
+      employee: { id: punch.employeeId, timezone: found.employeeTimezone, scheduleId: found.employeeScheduleId },
+      counter: check.counter,
+    });
+  }
+  return outcome;
+}
+
+// ---- 4. place in time ------------------------------------------------------------------------
+
+/** Brackets each verified punch's time (shared/bracket.ts); one outside the offline window or in the future is refused. */
+function placeInTime(verified: Verified[], policy: Settings, receivedAt: number, results: Results): Placed[] {
+  const placed: Placed[] = [];
+  for (const v of verified) {
+    const bracket: BracketResult = bracketPunchTime({
+      clientTime: v.c.punch.clientTime,
+      nonceIssuedAt: v.c.nonceIssuedAt,
       receivedAt,
       offlineWindowHours: policy.offlineWindowHours,
     });
     if (!bracket.ok) {
-      results[c.index] = failure(
-        punch.id,
+      results[v.c.index] = failure(
+        v.c.punch.id,
         422,
         "CLOCK_OUT_OF_RANGE",
         bracket.reason === "future"
@@ -236,40 +241,67 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
       );
       continue;
     }
-
-    // A counter that goes backwards on a live punch suggests a cloned authenticator;
-    // queued punches may legitimately arrive out of order.
-    const lastCounter = counters.get(device.id) ?? 0;
-    if (check.counter > 0 && check.counter <= lastCounter && bracket.mode === "online") {
-      security("security.counter_regression", c, { deviceId: device.id, counter: check.counter, stored: lastCounter });
-      results[c.index] = failure(punch.id, 401, "ASSERTION_INVALID", "The authenticator's signature counter went backwards.");
-      continue;
-    }
-    // Only a counter that moved is written: most passkeys keep none, and the punch row records the use.
-    if (check.counter > lastCounter) {
-      counters.set(device.id, check.counter);
-      deviceUpdates.set(device.id, check.counter);
-    }
-    newInBatch.set(punch.id, { hash: c.hash, index: c.index });
-    placed.push({
-      c,
-      device,
-      employee: { id: punch.employeeId, timezone: found.employeeTimezone, scheduleId: found.employeeScheduleId },
-      nonceIssuedAt,
-      mode: bracket.mode,
-      clockSkew: bracket.clockSkew,
-      effectiveTime: bracket.effectiveTime,
-    });
+    placed.push({ ...v, mode: bracket.mode, clockSkew: bracket.clockSkew, effectiveTime: bracket.effectiveTime, counterRegression: false });
   }
+  return placed;
+}
 
-  // Then the rules, in time order, so that each punch is compared with the one before it.
-  placed.sort((a, b) => a.effectiveTime - b.effectiveTime || (a.c.punch.id < b.c.punch.id ? -1 : 1));
-  const fresh: { index: number; row: PunchInsert; hash: string }[] = [];
-  for (const p of placed) {
+// ---- 5. judge the signature counters -------------------------------------------------------
+
+/** The highest counter a passkey has shown, and where in signing order the punch that showed it stands. */
+interface CounterMark {
+  counter: number;
+  clientTime: number;
+  punchId: string;
+}
+
+/**
+ * A signature counter is evidence about the authenticator, not about arrival: queued punches
+ * arrive in any order. So each punch is compared, in signing order (its own time and id), with
+ * the highest counter its passkey showed: a higher counter moves the mark on; a counter that is
+ * not higher on a punch signed after the mark (a cloned authenticator would do that) flags the
+ * punch `counter_regression`, and never refuses it. Returns the marks to store.
+ */
+function judgeCounters(placed: Placed[]): Map<string, CounterMark> {
+  const marks = new Map<string, CounterMark>();
+  const ordered = [...placed].sort((a, b) => (signedBefore(a.c.punch, b.c.punch) ? -1 : 1));
+  const moved = new Map<string, CounterMark>();
+  for (const p of ordered) {
+    if (p.counter === 0) continue; // this authenticator keeps no counter
+    const mark = marks.get(p.device.id) ?? {
+      counter: p.device.counter,
+      // A mark from before positions were kept stands before every punch.
+      clientTime: p.device.counterTime ?? Number.NEGATIVE_INFINITY,
+      punchId: p.device.counterPunchId ?? "",
+    };
+    if (p.counter > mark.counter) {
+      const next = { counter: p.counter, clientTime: p.c.punch.clientTime, punchId: p.c.punch.id };
+      marks.set(p.device.id, next);
+      moved.set(p.device.id, next);
+    } else {
+      marks.set(p.device.id, mark);
+      p.counterRegression = !signedBefore(p.c.punch, { clientTime: mark.clientTime, id: mark.punchId });
+    }
+  }
+  return moved;
+}
+
+// ---- 6. judge the rules ------------------------------------------------------------------------
+
+interface Judged {
+  p: Placed;
+  verdict: PunchVerdict;
+}
+
+/** The rules (shared/rules.ts), in effective-time order, so each punch is compared with the one before it. */
+function judge(ctx: PunchContext, read: RuleContextRows, policy: Settings, placed: Placed[]): Judged[] {
+  const context = ruleContextFrom(read, policy);
+  const ipLocation = ctx.geo.ipLat !== null && ctx.geo.ipLon !== null ? { lat: ctx.geo.ipLat, lon: ctx.geo.ipLon } : null;
+  const ordered = [...placed].sort((a, b) => a.effectiveTime - b.effectiveTime || (a.c.punch.id < b.c.punch.id ? -1 : 1));
+  return ordered.map((p) => {
     const { punch } = p.c;
     const rules = context.forEmployee(p.employee);
     const fix = "lat" in punch.geo ? punch.geo : null;
-    const ipLocation = ctx.geo.ipLat !== null && ctx.geo.ipLon !== null ? { lat: ctx.geo.ipLat, lon: ctx.geo.ipLon } : null;
     const workDate = workDateOf(rules.schedule, p.effectiveTime, rules.tz, context.holidays);
     const previous = context.previous(punch.employeeId, { time: p.effectiveTime, id: punch.id });
     const verdict = evaluatePunch({
@@ -291,6 +323,7 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
         restDayWorkAllowed: rules.schedule.restDayWorkAllowed,
       },
       syncedPasskey: p.device.backedUp,
+      counterRegression: p.counterRegression,
       settings: policy,
     });
     if (verdict.status !== "rejected") {
@@ -301,94 +334,91 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
         location: fix ?? (ipLocation && { ...ipLocation, accuracy: IP_LOCATION_ACCURACY_M }),
       });
     }
+    return { p, verdict };
+  });
+}
 
-    const receipt: ReceiptPayload = {
-      v: 1,
-      punchId: punch.id,
-      employeeId: punch.employeeId,
-      kind: punch.kind,
-      mode: p.mode,
-      status: verdict.status,
-      reasons: verdict.reasons,
-      effectiveTime: p.effectiveTime,
-      receivedAt,
-      punchHash: p.c.hash,
-    };
-    const receiptPayload = canonicalize(receipt)!;
-    const kept = (degrees: number) => roundTo(degrees, policy.locationPrecision);
-    const row: PunchInsert = {
-      id: punch.id,
-      employeeId: punch.employeeId,
-      deviceId: p.device.id,
-      source: "device",
-      kind: punch.kind,
-      clientTime: punch.clientTime,
-      tz: punch.tz,
-      nonce: punch.nonce,
-      nonceIssuedAt: p.nonceIssuedAt,
-      geoLat: fix ? kept(fix.lat) : null,
-      geoLon: fix ? kept(fix.lon) : null,
-      geoAccuracy: fix?.accuracy ?? null,
-      geoError: "error" in punch.geo ? punch.geo.error : null,
-      effectiveTime: p.effectiveTime,
-      receivedAt,
-      localDate: localDate(p.effectiveTime, punch.tz),
-      mode: p.mode,
-      status: verdict.status,
-      reasons: verdict.reasons,
-      ip: ctx.ip,
-      ...ctx.geo,
-      signedPunch: p.c.canonical,
-      punchHash: p.c.hash,
-      assertion: JSON.stringify(p.c.assertion),
-      receiptPayload,
-      receiptSignature: await signReceipt(ctx.env.RECEIPT_KEY, receiptPayload),
-      createdBy: null,
-    };
-    fresh.push({ index: p.c.index, row, hash: p.c.hash });
-    results[p.c.index] = {
+// ---- 7. rows and receipts ---------------------------------------------------------------------
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+/** The assertion as stored: what re-verifying the signature needs, and nothing else. */
+function storedAssertion(a: AuthenticationResponseJSON): AuthenticationResponseJSON {
+  const { clientDataJSON, authenticatorData, signature, userHandle } = a.response;
+  return {
+    id: a.id,
+    rawId: a.rawId,
+    type: a.type,
+    response: { clientDataJSON, authenticatorData, signature, ...(userHandle === undefined ? {} : { userHandle }) },
+    ...(a.authenticatorAttachment === undefined ? {} : { authenticatorAttachment: a.authenticatorAttachment }),
+    clientExtensionResults: a.clientExtensionResults,
+  };
+}
+
+/** The punch row and its receipt, signed with the server's key; the answer for the item. */
+async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Judged): Promise<{ row: PunchInsert; result: PunchOutcome }> {
+  const { punch } = p.c;
+  const receipt: ReceiptPayload = {
+    v: 1,
+    punchId: punch.id,
+    employeeId: punch.employeeId,
+    kind: punch.kind,
+    mode: p.mode,
+    status: verdict.status,
+    reasons: verdict.reasons,
+    effectiveTime: p.effectiveTime,
+    receivedAt: ctx.receivedAt,
+    punchHash: p.c.hash,
+  };
+  const receiptPayload = canonicalize(receipt)!;
+  const fix = "lat" in punch.geo ? punch.geo : null;
+  const kept = (degrees: number) => roundTo(degrees, policy.locationPrecision);
+  const row: PunchInsert = {
+    id: punch.id,
+    employeeId: punch.employeeId,
+    deviceId: p.device.id,
+    source: "device",
+    kind: punch.kind,
+    clientTime: punch.clientTime,
+    tz: punch.tz,
+    nonce: punch.nonce,
+    nonceIssuedAt: p.c.nonceIssuedAt,
+    geoLat: fix ? kept(fix.lat) : null,
+    geoLon: fix ? kept(fix.lon) : null,
+    geoAccuracy: fix?.accuracy ?? null,
+    geoError: "error" in punch.geo ? punch.geo.error : null,
+    effectiveTime: p.effectiveTime,
+    receivedAt: ctx.receivedAt,
+    localDate: localDate(p.effectiveTime, punch.tz),
+    mode: p.mode,
+    status: verdict.status,
+    reasons: verdict.reasons,
+    ip: ctx.ip,
+    ...ctx.geo,
+    signedPunch: p.c.canonical,
+    punchHash: p.c.hash,
+    assertion: JSON.stringify(storedAssertion(p.c.assertion)),
+    receiptPayload,
+    receiptSignature: await signReceipt(ctx.env.RECEIPT_KEY, receiptPayload),
+    createdBy: null,
+  };
+  // Its audit entry ("punch.recorded") comes from a trigger on the insert (migration 0003).
+  return {
+    row,
+    result: {
       id: punch.id,
       status: 201,
       punch: toPunchRecord(row as typeof punches.$inferSelect),
       receipt: { payload: receiptPayload, signature: row.receiptSignature },
       employeeId: punch.employeeId,
-    };
-    // Its audit entry ("punch.recorded") comes from a trigger on the insert (migration 0003).
-  }
-  // The same signed punch twice in one batch: the second copy answers like a replay.
-  for (const d of duplicates) results[d.index] = { ...results[d.of]!, status: 200 };
-
-  // A fresh token for the employee whose punches these were, so the extension can read history.
-  const accepted = (results as PunchOutcome[]).filter((r) => r.status < 300 && r.punch?.deviceId);
-  const session =
-    accepted.length > 0 && accepted.every((r) => r.employeeId === accepted[0]!.employeeId)
-      ? await issueEmployeeToken(ctx.env.NONCE_SECRET, {
-          employeeId: accepted[0]!.employeeId!,
-          deviceId: accepted[0]!.punch!.deviceId!,
-          now: receivedAt,
-        })
-      : null;
-
-  // The one batched write: punches first, so their results line up with `fresh`.
-  const statements: Bound[] = [
-    ...fresh.map((f): Bound => [PUNCH_INSERT, punchValues(f.row)]),
-    ...[...deviceUpdates].map(([id, counter]): Bound => [COUNTER_UPDATE, { id, counter }]),
-    ...securityEvents,
-  ];
-  if (statements.length > 0) {
-    const d1 = db.$client;
-    const written = await d1.batch(statements.map((statement) => bind(d1, statement)));
-    const lost = fresh.filter((_, i) => written[i]!.meta.changes === 0);
-    if (lost.length > 0) await settleRaces(db, lost, results);
-  }
-
-  return {
-    results: results as PunchOutcome[],
-    session: session ? { token: session.token, expiresAt: session.expiresAt } : undefined,
+    },
   };
 }
 
-function replayResult(row: typeof punches.$inferSelect): PunchOutcome {
+function replayResult(row: StoredPunch): PunchOutcome {
   return {
     id: row.id,
     status: 200,
@@ -398,17 +428,108 @@ function replayResult(row: typeof punches.$inferSelect): PunchOutcome {
   };
 }
 
+// ---- 8. write --------------------------------------------------------------------------------
+
+// The punch path's writes, built once per isolate (see db/prepared.ts); its read is in rule-context.ts.
+const PUNCH_COLUMNS = Object.keys(getTableColumns(punches)) as (keyof PunchInsert)[];
+const PUNCH_INSERT = prepare((db) =>
+  db
+    .insert(punches)
+    .values(Object.fromEntries(PUNCH_COLUMNS.map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
+    .onConflictDoNothing(),
+);
+// Only ever forward: two requests at once keep the higher mark.
+const COUNTER_UPDATE = preparedSql(
+  sql`UPDATE devices SET counter = ${sql.placeholder("counter")}, counter_time = ${sql.placeholder("clientTime")},
+    counter_punch_id = ${sql.placeholder("punchId")} WHERE id = ${sql.placeholder("id")} AND counter < ${sql.placeholder("counter")}`,
+  (result) => result.meta.changes,
+);
+
+/** A punch row's values for PUNCH_INSERT: every column (drizzle encodes each as its column does). */
+function punchValues(row: PunchInsert): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of PUNCH_COLUMNS) values[key] = row[key] ?? null;
+  values.reasons ??= [];
+  return values;
+}
+
+/** The one batched write: punches first, so the first results line up with `fresh`. Returns the punches another request stored first. */
+async function write(ctx: PunchContext, fresh: { index: number; row: PunchInsert }[], marks: Map<string, CounterMark>, events: SecurityEvent[]) {
+  const statements: Bound[] = [
+    ...fresh.map((f): Bound => [PUNCH_INSERT, punchValues(f.row)]),
+    ...[...marks].map(([id, mark]): Bound => [COUNTER_UPDATE, { id, ...mark }]),
+    ...securityEventWrites(ctx.source, events, ctx.receivedAt),
+  ];
+  if (statements.length === 0) return [];
+  const d1 = ctx.db.$client;
+  const written = await d1.batch(statements.map((statement) => bind(d1, statement)));
+  return fresh.filter((_, i) => written[i]!.meta.changes === 0);
+}
+
 /** Another request stored the same id between our read and write: answer as a replay or a conflict. */
-async function settleRaces(db: DB, lost: { index: number; row: PunchInsert; hash: string }[], results: (PunchOutcome | undefined)[]) {
+async function settleRaces(db: DB, lost: { index: number; row: PunchInsert }[], results: Results) {
   const rows = await db.select().from(punches).where(inArray(punches.id, lost.map((l) => l.row.id)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const l of lost) {
     const row = byId.get(l.row.id);
     results[l.index] =
-      row && row.punchHash === l.hash
+      row && row.punchHash === l.row.punchHash
         ? replayResult(row)
         : failure(l.row.id, 409, "PUNCH_ID_CONFLICT", "Another punch with this id was already recorded.");
   }
+}
+
+// ---- the orchestrator ------------------------------------------------------------------------
+
+/**
+ * Verifies, places in time, judges and stores signed punches. Any number of items (1..100) cost
+ * one read and one batched write, so the single route and the offline queue's batch route share
+ * this one path. A source that has caused too many refusals this window is refused (429) after
+ * the read and before any signature is checked.
+ */
+export async function recordPunches(ctx: PunchContext, items: readonly unknown[]) {
+  const results: Results = new Array(items.length);
+  const candidates = await parse(items, ctx.env.NONCE_SECRET, results);
+  if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
+
+  const read = await queryPrepared(ctx.db.$client, ruleContextQuery(candidates.map((c) => claimOf(c, ctx.receivedAt)), ctx.source, ctx.receivedAt));
+  if (ctx.source !== null) {
+    refuseOverLimit(read.refusals, PUNCH_REFUSALS_PER_WINDOW, ctx.receivedAt, "Too many refused punches from this network. Wait a few minutes and try again.");
+  }
+  const policy = resolveSettings(read.policy);
+
+  const protocol = await checkProtocol(ctx, read, candidates, results);
+  const placed = placeInTime(protocol.verified, policy, ctx.receivedAt, results);
+  const marks = judgeCounters(placed);
+  const fresh = [];
+  for (const judged of judge(ctx, read, policy, placed)) {
+    const { row, result } = await buildRow(ctx, policy, judged);
+    fresh.push({ index: judged.p.c.index, row, mode: judged.p.mode });
+    results[judged.p.c.index] = result;
+  }
+  for (const d of protocol.duplicates) results[d.index] = { ...results[d.of]!, status: 200 };
+
+  const lost = await write(ctx, fresh, marks, protocol.events);
+  if (lost.length > 0) await settleRaces(ctx.db, lost, results);
+
+  return { results: results as PunchOutcome[], session: await sessionFor(ctx, fresh, results) };
+}
+
+/**
+ * A token for the extension to read the employee's history with, only for a punch recorded by
+ * this very request (201) and signed just now (online: a nonce younger than five minutes). A
+ * signed punch sits in queues, in the database and in logs: replaying one must never sign anyone in.
+ */
+async function sessionFor(ctx: PunchContext, fresh: { index: number; row: PunchInsert; mode: string }[], results: Results) {
+  const live = fresh.filter((f) => f.mode === "online" && results[f.index]?.status === 201);
+  const employeeIds = new Set(live.map((f) => f.row.employeeId));
+  if (live.length === 0 || employeeIds.size !== 1) return undefined;
+  const { token, expiresAt } = await issueEmployeeToken(ctx.env.NONCE_SECRET, {
+    employeeId: live[0]!.row.employeeId,
+    deviceId: live[0]!.row.deviceId!,
+    now: ctx.receivedAt,
+  });
+  return { token, expiresAt };
 }
 
 export type { PunchRecord };

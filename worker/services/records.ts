@@ -43,7 +43,7 @@ export function punchGeo(row: Pick<PunchRow, "geoLat" | "geoLon" | "geoAccuracy"
   return { error: (row.geoError ?? "unavailable") as "denied" | "unavailable" | "timeout" | "unsupported" };
 }
 
-export function toPunchRecord(row: PunchRow): PunchRecord {
+export function toPunchRecord(row: Omit<PunchRow, "signedPunch" | "assertion">): PunchRecord {
   return {
     id: row.id,
     employeeId: row.employeeId,

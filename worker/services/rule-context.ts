@@ -5,6 +5,7 @@ import { companySchedule, scheduleZone, type HolidayCalendar, type Schedule } fr
 import type { Settings } from "../../shared/settings";
 import { DAY_MS, utcDate } from "../../shared/time";
 import { type Bound, preparedSql, rowAsJson } from "../db/prepared";
+import { eventCountSql, type SecurityAction, windowOf } from "./security";
 import { devices, type employees, punches } from "../db/schema";
 
 type EmployeeRow = Pick<typeof employees.$inferSelect, "id" | "timezone" | "scheduleId">;
@@ -77,97 +78,114 @@ export interface CredentialRow {
   employeeScheduleId: string | null;
 }
 
+/** A stored punch as idempotency needs it: everything but the signed text and the assertion. */
+export type StoredPunch = Omit<typeof punches.$inferSelect, "signedPunch" | "assertion">;
+
 /** Everything a punch is checked and judged against, as the one statement below returns it. */
 export interface RuleContextRows {
   credentials: CredentialRow[];
   /** Earlier copies of the punches (same ids), for idempotency. */
-  existing: (typeof punches.$inferSelect)[];
+  existing: StoredPunch[];
   policy: unknown;
   schedules: Schedule[];
   sites: (Place & { employeeIds: string[] | null })[];
   networks: { cidr: string; employeeIds: string[] | null }[];
   locations: (Place & { employeeId: string })[];
   holidays: { date: string; name: string }[];
-  recent: TimelineRow[];
-  lastBefore: TimelineRow[];
+  /** For each punch, its employee's last counted punch before it. */
+  previous: TimelineRow[];
+  /** Punches the request's source had refused in the current window (the rate limit). */
+  refusals: number;
 }
+
+/** What the read needs to know of each punch before anything is verified. */
+export interface PunchClaim {
+  id: string;
+  employeeId: string;
+  credentialId: string;
+  /** Where in time the punch can land at the earliest (bracketing only moves a time later, never past receipt). */
+  time: number;
+}
+
+/** Refusals that count against a source; a forged nonce does not (the punch is still recorded). */
+const REFUSALS: SecurityAction[] = ["security.credential_unknown", "security.credential_revoked", "security.origin_not_allowed", "security.assertion_invalid"];
 
 const timeline = (alias: string) => sql.raw(`json_object('id', ${alias}.id, 'employeeId', ${alias}.employee_id, 'kind', ${alias}.kind,
   'time', ${alias}.effective_time, 'geoLat', ${alias}.geo_lat, 'geoLon', ${alias}.geo_lon, 'geoAccuracy', ${alias}.geo_accuracy,
   'ipLat', ${alias}.ip_lat, 'ipLon', ${alias}.ip_lon)`);
-const employeeIds = sql`(SELECT value FROM json_each(${sql.placeholder("employeeIds")}))`;
 
 /**
- * The whole read of a punch request in one statement (one row of JSON columns): the
- * credentials it names with their employees, earlier copies of its punches, the company policy
- * and every rule input for its employees. Local D1 charges per statement, and this read used to
- * be ten. Schedules, sites, networks, their places, the holidays around the punches, their
- * counted punches from `since` on, and each one's last counted punch before it (straight down
- * the (employee, time) index), so every new punch finds the one before it.
+ * The whole read of a punch request in one statement (one row of JSON columns): the credentials
+ * it names with their employees, earlier copies of its punches, the company policy, the rule
+ * inputs of its employees, and the source's refusals this window. Nothing here grows with an
+ * employee's history or with what an unsigned body claims: rule inputs and earlier punches are
+ * read only for employees who own the credential their punch names, and only the one counted
+ * punch right before each punch (a step down the (employee, time) index), so at most one row per
+ * item of the request. Local D1 charges per statement; this read used to be ten.
  */
 const RULE_CONTEXT = preparedSql(
-  sql`SELECT
+  sql`WITH claims AS (
+      SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.employeeId') AS employee_id,
+        json_extract(value, '$.credentialId') AS credential_id, json_extract(value, '$.time') AS time
+      FROM json_each(${sql.placeholder("claims")})),
+    known AS (
+      SELECT DISTINCT c.employee_id FROM claims c JOIN devices d ON d.credential_id = c.credential_id AND d.employee_id = c.employee_id)
+  SELECT
     (SELECT json_group_array(json_object('device', ${rowAsJson(devices, "d")},
         'employeeActive', json(CASE WHEN e.active THEN 'true' ELSE 'false' END), 'employeeTimezone', e.timezone,
         'employeeScheduleId', e.schedule_id))
       FROM devices d JOIN employees e ON e.id = d.employee_id
-      WHERE d.credential_id IN (SELECT value FROM json_each(${sql.placeholder("credentialIds")}))) AS credentials,
-    (SELECT json_group_array(${rowAsJson(punches, "x")}) FROM punches x
-      WHERE x.id IN (SELECT value FROM json_each(${sql.placeholder("punchIds")}))) AS existing,
+      WHERE d.credential_id IN (SELECT credential_id FROM claims)) AS credentials,
+    (SELECT json_group_array(${rowAsJson(punches, "x", ["signedPunch", "assertion"])}) FROM punches x
+      WHERE x.id IN (SELECT id FROM claims)) AS existing,
     (SELECT data FROM settings WHERE id = 1) AS policy,
     (SELECT json_group_array(json_object('id', s.id, 'name', s.name, 'timezone', s.timezone, 'kind', s.kind, 'days', json(s.days),
         'graceLateMin', s.grace_late_min, 'graceEarlyMin', s.grace_early_min, 'earliestInMin', s.earliest_in_min,
         'coreStart', s.core_start, 'coreEnd', s.core_end, 'requiredMinutes', s.required_minutes,
         'restDayWorkAllowed', json(CASE WHEN s.rest_day_work_allowed THEN 'true' ELSE 'false' END)))
-      FROM schedules s WHERE s.id IN (SELECT schedule_id FROM employees WHERE id IN ${employeeIds})) AS schedules,
+      FROM schedules s WHERE s.id IN (SELECT schedule_id FROM employees WHERE id IN (SELECT employee_id FROM known))) AS schedules,
     (SELECT json_group_array(json_object('lat', lat, 'lon', lon, 'radiusM', radius_m, 'employeeIds', json(employee_ids))) FROM sites) AS sites,
     (SELECT json_group_array(json_object('cidr', cidr, 'employeeIds', json(employee_ids))) FROM networks) AS networks,
     (SELECT json_group_array(json_object('employeeId', employee_id, 'lat', lat, 'lon', lon, 'radiusM', radius_m))
-      FROM employee_locations WHERE employee_id IN ${employeeIds}) AS locations,
+      FROM employee_locations WHERE employee_id IN (SELECT employee_id FROM known)) AS locations,
     (SELECT json_group_array(json_object('date', date, 'name', name))
       FROM holidays WHERE date >= ${sql.placeholder("holidaysFrom")} AND date <= ${sql.placeholder("holidaysTo")}) AS holidays,
-    (SELECT json_group_array(${timeline("p")}) FROM punches p
-      WHERE p.employee_id IN ${employeeIds} AND p.effective_time >= ${sql.placeholder("since")}
-        AND p.effective_time <= ${sql.placeholder("until")} AND p.status <> 'rejected') AS recent,
     (SELECT json_group_array(${timeline("p")}) FROM punches p WHERE p.id IN (
-      SELECT (SELECT q.id FROM punches q WHERE q.employee_id = e.value AND q.effective_time < ${sql.placeholder("since")}
-                AND q.status <> 'rejected' ORDER BY q.effective_time DESC LIMIT 1)
-      FROM json_each(${sql.placeholder("employeeIds")}) e)) AS lastBefore`,
+      SELECT (SELECT q.id FROM punches q WHERE q.employee_id = c.employee_id AND q.status <> 'rejected'
+                AND (q.effective_time < c.time OR (q.effective_time = c.time AND q.id < c.id))
+              ORDER BY q.effective_time DESC, q.id DESC LIMIT 1)
+      FROM claims c WHERE c.employee_id IN (SELECT employee_id FROM known))) AS previous,
+    ${eventCountSql(REFUSALS)} AS refusals`,
   (result): RuleContextRows => {
-    const row = (result.results[0] ?? {}) as Record<string, string | null>;
-    const list = <T>(text: string | null | undefined): T[] => (text ? (JSON.parse(text) as T[]) : []);
+    const row = (result.results[0] ?? {}) as Record<string, string | number | null>;
+    const list = <T>(text: unknown): T[] => (typeof text === "string" ? (JSON.parse(text) as T[]) : []);
     return {
       credentials: list(row.credentials),
       existing: list(row.existing),
-      policy: row.policy ? JSON.parse(row.policy) : undefined,
+      policy: typeof row.policy === "string" ? JSON.parse(row.policy) : undefined,
       schedules: list(row.schedules),
       sites: list(row.sites),
       networks: list(row.networks),
       locations: list(row.locations),
       holidays: list(row.holidays),
-      recent: list(row.recent),
-      lastBefore: list(row.lastBefore),
+      previous: list(row.previous),
+      refusals: Number(row.refusals ?? 0),
     };
   },
 );
 
 /** The punch request's one read with its values (see RULE_CONTEXT). */
-export function ruleContextQuery(
-  request: { credentialIds: readonly string[]; punchIds: readonly string[]; employeeIds: readonly string[] },
-  since: number,
-  until: number,
-): Bound<RuleContextRows> {
+export function ruleContextQuery(claims: readonly PunchClaim[], source: string | null, receivedAt: number): Bound<RuleContextRows> {
+  const times = claims.map((c) => c.time);
   return [
     RULE_CONTEXT,
     {
-      credentialIds: JSON.stringify(request.credentialIds),
-      punchIds: JSON.stringify(request.punchIds),
-      employeeIds: JSON.stringify(request.employeeIds),
-      since,
-      until,
-      // Queued punches may be up to the offline window (at most 31 days) old; a day each side covers every zone.
-      holidaysFrom: utcDate(since - 32 * DAY_MS),
-      holidaysTo: utcDate(until + DAY_MS),
+      claims: JSON.stringify(claims),
+      // Two days each side cover every zone and the day before an overnight shift.
+      holidaysFrom: utcDate(Math.min(...times) - 2 * DAY_MS),
+      holidaysTo: utcDate(Math.max(...times) + 2 * DAY_MS),
+      windowStart: windowOf(receivedAt),
+      source: source ?? "",
     },
   ];
 }
@@ -180,11 +198,11 @@ export interface EmployeeRules {
 }
 
 /**
- * What the rules need per employee, from `ruleContextQueries`' results, and a
+ * What the rules need per employee, from `ruleContextQuery`'s result, and a
  * timeline of counted punches that new punches join as they are judged.
  */
 export function ruleContextFrom(rows: RuleContextRows, settings: Settings) {
-  const { sites: siteRows, networks: networkRows, locations: locationRows, recent: recentRows, lastBefore: lastRows } = rows;
+  const { sites: siteRows, networks: networkRows, locations: locationRows } = rows;
   const scheduleById = new Map(rows.schedules.map((s) => [s.id, s]));
   const holidaysByDate = holidayCalendar(rows.holidays);
   const applies = (employeeIds: string[] | null, id: string) => employeeIds === null || employeeIds.includes(id);
@@ -195,8 +213,7 @@ export function ruleContextFrom(rows: RuleContextRows, settings: Settings) {
     list.push({ id: row.id, kind: row.kind, time: row.time, location: storedLocation(row) });
     timeline.set(row.employeeId, list);
   };
-  for (const row of lastRows) add(row);
-  for (const row of recentRows) add(row);
+  for (const row of rows.previous) add(row);
   const before = (a: { time: number; id: string }, b: { time: number; id: string }) => a.time < b.time || (a.time === b.time && a.id < b.id);
 
   return {

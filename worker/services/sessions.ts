@@ -12,7 +12,13 @@ import { hashSecret, hmac, hmacEquals, newId, randomToken } from "./crypto";
 
 export const EMPLOYEE_SESSION_MS = 12 * HOUR_MS;
 export const CONSOLE_SESSION_MS = 8 * HOUR_MS;
-export const SESSION_COOKIE = "cw_session";
+/**
+ * The console's session cookie. On HTTPS it carries the `__Host-` prefix: the browser then only
+ * accepts it Secure, for the whole site and from this very host (no subdomain can plant one).
+ */
+export function sessionCookieName(consoleOrigin: string): string {
+  return isSecureCookieOrigin(consoleOrigin) ? "__Host-cw_session" : "cw_session";
+}
 
 /** A new console session: the cookie value for the caller, and the insert to batch with the rest of the request. */
 export async function newSession(db: DB, opts: { employeeId: string; deviceId?: string | null; now: number }) {
@@ -127,7 +133,7 @@ export function requireConsole(roles: readonly Role[] = ["admin", "manager", "au
         .limit(1);
       if (row && row.revokedAt === null) principal = { type: "api_key" as const, id: row.id, role: row.role, sessionId: null };
     } else {
-      const cookie = getCookie(c, SESSION_COOKIE);
+      const cookie = getCookie(c, sessionCookieName(c.env.CONSOLE_ORIGIN));
       if (cookie) {
         if (!SAFE_METHODS.has(c.req.method) && c.req.header("Origin") !== c.env.CONSOLE_ORIGIN) {
           throw new ApiError(403, "ORIGIN_NOT_ALLOWED", "This request must come from the console's own origin.");
@@ -150,3 +156,4 @@ export function isSecureCookieOrigin(origin: string): boolean {
   const url = new URL(origin);
   return !(url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1"));
 }
+

@@ -66,8 +66,9 @@ export async function verifyRegistration(opts: {
   }
 }
 
-export async function authenticationOptions(rpId: string) {
-  return generateAuthenticationOptions({ rpID: rpId, userVerification: "required", allowCredentials: [] });
+/** Options for a discoverable-credential sign-in with the given challenge (base64url). */
+export async function authenticationOptions(rpId: string, challenge: string) {
+  return generateAuthenticationOptions({ rpID: rpId, userVerification: "required", allowCredentials: [], challenge: fromBase64Url(challenge) as Uint8Array<ArrayBuffer> });
 }
 
 export type AssertionCheck =

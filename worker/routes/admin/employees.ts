@@ -206,7 +206,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       if (purpose === "console") requireRole(principal, ["admin"], "Only admins can issue console codes.");
       if (!employee.active) throw new ApiError(400, "VALIDATION_FAILED", "This employee is deactivated.");
       const now = Date.now();
-      const code = await newCodeInsert(db, { employeeId: employee.id, purpose, createdBy: principal.id, now });
+      const code = await newCodeInsert(db, { employeeId: employee.id, purpose, createdBy: principal.id, now, secret: c.env.NONCE_SECRET });
       await db.batch([
         code.insert,
         auditChange(c, { action: "enrollment_code.issued", at: now, subjectType: "employee", subjectId: employee.id, data: { purpose } }),

@@ -13,7 +13,7 @@ import {
 import { batchableRun, type DB } from "../../db/client";
 import { holidays } from "../../db/schema";
 import type { AppEnv } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, isUniqueViolation } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
@@ -66,7 +66,7 @@ export const holidayRoutes = new Hono<AppEnv>()
           auditChange(c, { action: "holiday.created", at: now, subjectType: "holiday", subjectId: row.id, data: { date: row.date, name: row.name } }),
         ]);
       } catch (err) {
-        if (String(err).includes("UNIQUE")) dateTaken(body.date);
+        if (isUniqueViolation(err)) dateTaken(body.date);
         throw err;
       }
       return c.json(toHoliday(row), 201);
@@ -163,7 +163,7 @@ export const holidayRoutes = new Hono<AppEnv>()
         if (!updated) throw new ApiError(404, "NOT_FOUND", "No such holiday.");
         return c.json(toHoliday(updated));
       } catch (err) {
-        if (body.date && String(err).includes("UNIQUE")) dateTaken(body.date);
+        if (body.date && isUniqueViolation(err)) dateTaken(body.date);
         throw err;
       }
     },
