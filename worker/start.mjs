@@ -199,6 +199,9 @@ async function main() {
 
   step("Applying D1 migrations to the local database");
   wrangler(["d1", "migrations", "apply", "DB", "--local"], "Applying migrations");
+  // Asked now, while nothing else has the local database open: asking the running Worker's
+  // database from a second process can make the Worker's own queries fail with SQLITE_BUSY.
+  const hasAdmin = adminExists();
 
   step("Building the admin console");
   npmRun("build:console");
@@ -248,7 +251,7 @@ async function main() {
     }
     return; // the exit handler reports it
   }
-  printSummary({ consoleUrl: `${origin}/admin/`, setupToken: vars.SETUP_TOKEN, hasAdmin: adminExists(), port });
+  printSummary({ consoleUrl: `${origin}/admin/`, setupToken: vars.SETUP_TOKEN, hasAdmin, port });
 }
 
 await main();
