@@ -35,8 +35,12 @@ export function permissionsOf(employee: Employee | null) {
   const role = employee?.role ?? null;
   return {
     write: role !== "auditor",
+    /** Only admins add people (the API refuses anyone else, so nobody can probe which emails exist). */
+    createEmployees: role === null || role === "admin",
+    /** Managers change only people whose role is employee; admins anyone. */
+    writeTarget: (target: Pick<Employee, "role">) => role === "admin" || role === null || (role === "manager" && target.role === "employee"),
     issueConsoleCodes: role === null || role === "admin",
-    assignableRoles: role === "manager" ? (["employee"] as const) : (["employee", "manager", "auditor", "admin"] as const),
+    assignableRoles: ["employee", "manager", "auditor", "admin"] as const,
   };
 }
 export type Permissions = ReturnType<typeof permissionsOf>;

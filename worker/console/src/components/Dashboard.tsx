@@ -42,7 +42,7 @@ export function Dashboard({ employee, onSignOut }: { employee: Employee | null; 
             <EmployeeList employees={employees} can={can} />
           )}
         </section>
-        {can.write && (
+        {can.createEmployees && (
           <section class="card" aria-labelledby="add-employee-heading">
             <h2 id="add-employee-heading">{t("addEmployee")}</h2>
             <EmployeeForm

@@ -52,7 +52,7 @@ function EmployeeRow({ employee, can }: { employee: Employee; can: Permissions }
         <td>{employee.timezone ?? "—"}</td>
         <td>{employee.active ? t("active") : <span class="muted">{t("inactive")}</span>}</td>
         <td class="actions">
-          {can.write && (
+          {can.write && can.writeTarget(employee) && (
             <button
               type="button"
               aria-label={t("issueCodeFor", { name: employee.name })}
@@ -94,7 +94,7 @@ function EmployeeRow({ employee, can }: { employee: Employee; can: Permissions }
                 <span class="muted">{t("codeExpires", { time: formatTime(locale, code.expiresAt) })}</span>
               </div>
             )}
-            {showDevices && <DeviceList employee={employee} canRevoke={can.write} />}
+            {showDevices && <DeviceList employee={employee} canRevoke={can.write && can.writeTarget(employee)} />}
           </td>
         </tr>
       )}
