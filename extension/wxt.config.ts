@@ -15,11 +15,9 @@ export default defineConfig({
     // Only what the code uses: typed storage and the offline queue (storage), retries and
     // reminders (alarms), reminder notifications, and the punch's location (geolocation).
     permissions: ["storage", "alarms", "notifications", "geolocation"],
-    // The extension only ever talks to its own Clockwork server, whose address is known at run
-    // time (options page or IT policy), not at build time: any HTTPS origin, plus plain HTTP on
-    // loopback for a local `npm start` (match patterns without a port cover every port).
-    // It never reads or changes web pages: there are no content scripts.
-    host_permissions: ["http://localhost/*", "http://127.0.0.1/*", "https://*/*"],
+    // No host permissions: the extension only talks to its own Clockwork server, which answers
+    // CORS for the extension's origin (EXTENSION_ORIGINS), so its pages and service worker reach
+    // it like any cross-origin caller. It never reads or changes web pages: no content scripts.
     // IT pre-configures the server, its lock, the organisation name, language and reminders
     // through managed storage (docs/it-deployment.md).
     storage: { managed_schema: "managed_schema.json" },

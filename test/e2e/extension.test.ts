@@ -310,10 +310,15 @@ describe("the extension, end to end", () => {
     // Enter on the focused punch button punches: the next test does that as its click.
   });
 
-  it("declares the punch shortcut and only the permissions it uses", () => {
+  it("declares the punch shortcut and only the permissions it uses, with no host permissions", () => {
     const manifest = JSON.parse(readFileSync(join(EXT_DIR, "manifest.json"), "utf8"));
     expect(manifest.commands._execute_action.suggested_key.default).toMatch(/^(Alt|Ctrl|Command|MacCtrl)\+/);
     expect([...manifest.permissions].sort()).toEqual(["alarms", "geolocation", "notifications", "storage"]);
+    // The Worker answers CORS for the extension's origin: enrolment, punches, the queue and the
+    // history in these tests all reach it without access to any site (no `https://*/*`).
+    expect(manifest.host_permissions ?? []).toEqual([]);
+    expect(manifest.optional_host_permissions ?? []).toEqual([]);
+    expect(manifest.permissions).not.toContain("<all_urls>");
   });
 
   it("clocks in with one click and shows the verdict; the server holds the punch", async () => {
