@@ -310,7 +310,7 @@ describe("the extension, end to end", () => {
     // Enter on the focused punch button punches: the next test does that as its click.
   });
 
-  it("declares the punch shortcut and only the permissions it uses, with no host permissions", () => {
+  it("declares the punch shortcut and only the permissions it uses, with no host permissions", async () => {
     const manifest = JSON.parse(readFileSync(join(EXT_DIR, "manifest.json"), "utf8"));
     expect(manifest.commands._execute_action.suggested_key.default).toMatch(/^(Alt|Ctrl|Command|MacCtrl)\+/);
     expect([...manifest.permissions].sort()).toEqual(["alarms", "geolocation", "notifications", "storage"]);
@@ -319,6 +319,10 @@ describe("the extension, end to end", () => {
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions ?? []).toEqual([]);
     expect(manifest.permissions).not.toContain("<all_urls>");
+    // The tests enrol at 127.0.0.1; `npm start`'s default address is localhost: the service worker reads its answers too.
+    const sw = await serviceWorker();
+    const health = await sw.evaluate((url) => fetch(url).then(async (res) => ({ status: res.status, body: await res.json() })), `http://localhost:${server!.port}/api/health`);
+    expect(health).toMatchObject({ status: 200, body: { ok: true } });
   });
 
   it("clocks in with one click and shows the verdict; the server holds the punch", async () => {
