@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PUNCH_KINDS, PunchGeoSchema, PunchSchema } from "./punch";
 import { REASON_CODES } from "./settings";
 import { ClockTimeSchema, ScheduleFieldsSchema } from "./schedule";
-import { SettingsSchema } from "./settings";
+import { CorrectionPolicySchema, SettingsSchema } from "./settings";
 import { isValidTimeZone } from "./time";
 import { isValidCidr, normalizeCidr } from "./network";
 import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from "./webauthn-json";
@@ -47,7 +47,17 @@ export const DeviceSchema = z.object({
 export type Device = z.infer<typeof DeviceSchema>;
 
 export const PUNCH_STATUSES = ["accepted", "flagged", "rejected"] as const;
-export const PUNCH_MODES = ["online", "offline"] as const;
+/** How a punch came to be: signed now (online) or queued (offline), approved from a correction, or entered by a person. */
+export const PUNCH_MODES = ["online", "offline", "correction", "manual"] as const;
+export type PunchMode = (typeof PUNCH_MODES)[number];
+
+/** A person's decision on a flagged punch; the rules' reasons stay beside it. */
+export const PunchReviewSchema = z.object({
+  decision: z.enum(["accept", "reject"]),
+  by: z.string(),
+  at: EpochMs,
+  comment: z.string(),
+});
 
 export const PunchRecordSchema = z.object({
   id: z.string(),
@@ -65,6 +75,12 @@ export const PunchRecordSchema = z.object({
   geo: PunchGeoSchema,
   ip: z.string().nullable(),
   country: z.string().nullable(),
+  review: PunchReviewSchema.optional(),
+  /** The correction request an approved correction punch came from. */
+  correctionId: z.string().optional(),
+  /** Who entered a manual punch, or approved a correction, and why (manual). */
+  createdBy: z.string().optional(),
+  note: z.string().optional(),
 });
 export type PunchRecord = z.infer<typeof PunchRecordSchema>;
 
@@ -280,6 +296,79 @@ export const AdminPunchPageSchema = z.object({ items: z.array(PunchRecordSchema)
 
 export const IdParamSchema = z.object({ id: Id });
 
+const Comment = z.string().trim().max(1000);
+const Reason = z.string().trim().min(1, "say why").max(1000);
+
+/** A punch entered by an admin or manager, with why. */
+export const ManualPunchRequestSchema = z.strictObject({
+  employeeId: Id,
+  kind: z.enum(PUNCH_KINDS),
+  time: EpochMs,
+  reason: Reason,
+});
+export const PunchResponseRecordSchema = z.object({ punch: PunchRecordSchema });
+
+export const PunchReviewRequestSchema = z.strictObject({
+  decision: z.enum(["accept", "reject"]),
+  comment: Comment.default(""),
+});
+
+// ---- corrections -----------------------------------------------------------------------------
+
+export const CORRECTION_STATUSES = ["pending", "approved", "rejected", "cancelled"] as const;
+export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number];
+
+/** Evidence files are accepted only as these types, judged by their first bytes (shared/evidence.ts). */
+export const EVIDENCE_TYPES = ["image/png", "image/jpeg", "image/webp", "application/pdf"] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+export const EvidenceSchema = z.object({
+  id: z.string(),
+  /** The file's name as sent, for people; never used to judge its type. */
+  name: z.string(),
+  type: z.enum(EVIDENCE_TYPES),
+  size: z.number().int(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+/** Evidence as stored: where its bytes are in R2 too. */
+export type StoredEvidence = Evidence & { key: string };
+
+export const CorrectionSchema = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  date: LocalDateSchema,
+  kind: z.enum(PUNCH_KINDS),
+  time: EpochMs,
+  reason: z.string(),
+  status: z.enum(CORRECTION_STATUSES),
+  evidence: z.array(EvidenceSchema),
+  createdAt: EpochMs,
+  decidedAt: EpochMs.optional(),
+  decidedBy: z.string().optional(),
+  comment: z.string().optional(),
+  punchId: z.string().optional(),
+});
+export type Correction = z.infer<typeof CorrectionSchema>;
+
+/** `POST /api/me/corrections` as JSON; multipart sends the same fields as text, plus files named `evidence`. */
+export const CorrectionRequestSchema = z.strictObject({
+  date: LocalDateSchema,
+  kind: z.enum(PUNCH_KINDS),
+  time: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  reason: Reason,
+});
+export const CorrectionResponseSchema = z.object({ correction: CorrectionSchema });
+export const CorrectionListSchema = z.object({ items: z.array(CorrectionSchema) });
+export const AdminCorrectionsQuerySchema = z.object({
+  status: z.enum(CORRECTION_STATUSES).optional(),
+  employeeId: Id.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const CorrectionPageSchema = z.object({ items: z.array(CorrectionSchema), nextCursor: z.string().nullable() });
+export const CorrectionDecisionRequestSchema = z.strictObject({ approve: z.boolean(), comment: Comment.default("") });
+export const EvidenceParamSchema = z.object({ id: Id, evidenceId: Id });
+
 // ---- rules configuration -------------------------------------------------------------------
 
 const Latitude = z.number().min(-90).max(90);
@@ -393,7 +482,10 @@ export const SettingsUpdateSchema = SettingsSchema.partial()
   // Stored zones must resolve: every day summary of an employee without a zone reads it.
   .extend({ defaultTimezone: TimeZone.optional() })
   .refine((b) => Object.keys(b).length > 0, "give at least one setting to change");
-export const SettingsResponseSchema = SettingsSchema.extend({ outcomes: z.record(z.string(), z.enum(["ignore", "flag", "reject"])) });
+export const SettingsResponseSchema = SettingsSchema.extend({
+  outcomes: z.record(z.string(), z.enum(["ignore", "flag", "reject"])),
+  corrections: CorrectionPolicySchema,
+});
 
 // ---- reports -----------------------------------------------------------------------------
 

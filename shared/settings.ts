@@ -45,6 +45,21 @@ export const DEFAULT_OUTCOMES: Record<ReasonCode, Outcome> = {
 /** The longest offline window a company may set: a month. */
 export const MAX_OFFLINE_WINDOW_HOURS = 24 * 31;
 
+/** The most evidence files a request may carry, and the largest each may be, whatever a company sets. */
+export const MAX_EVIDENCE_FILES = 5;
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+
+/** What employees may ask to correct, and with what evidence. */
+export const CorrectionPolicySchema = z.strictObject({
+  /** How many days back a missed punch may be corrected. */
+  windowDays: z.number().int().min(1).max(366),
+  /** Requests (pending and approved) per employee per calendar month of the corrected date. */
+  monthlyLimit: z.number().int().min(0).max(100),
+  maxFiles: z.number().int().min(0).max(MAX_EVIDENCE_FILES),
+  maxFileBytes: z.number().int().min(1024).max(MAX_EVIDENCE_BYTES),
+});
+export type CorrectionPolicy = z.infer<typeof CorrectionPolicySchema>;
+
 /** Company policy, stored as one JSON document; every field has a default. */
 export const SettingsSchema = z.strictObject({
   /** How long a signed punch may wait offline before the server refuses it. */
@@ -70,9 +85,14 @@ export const SettingsSchema = z.strictObject({
   allowedCountries: z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code, upper case")).max(300),
   /** Decimal places of latitude and longitude kept with a punch (4 ≈ 11 m); rules see the full fix. */
   locationPrecision: z.number().int().min(0).max(7),
+  /** Set in part; the rest follows the defaults. */
+  corrections: CorrectionPolicySchema.partial(),
 });
 
-export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes"> & { outcomes: Record<ReasonCode, Outcome> };
+export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes" | "corrections"> & {
+  outcomes: Record<ReasonCode, Outcome>;
+  corrections: CorrectionPolicy;
+};
 
 export const DEFAULT_SETTINGS: Settings = {
   offlineWindowHours: 72,
@@ -86,7 +106,20 @@ export const DEFAULT_SETTINGS: Settings = {
   travelSpeedKmh: 900,
   allowedCountries: [],
   locationPrecision: 4,
+  corrections: { windowDays: 30, monthlyLimit: 3, maxFiles: 3, maxFileBytes: 5 * 1024 * 1024 },
 };
+
+/** Settings whose value is an object that is changed key by key, not replaced. */
+const MERGED_KEYS = ["outcomes", "corrections"] as const;
+
+/** `change` over `base`, the merged settings key by key (a PATCH over the stored document, stored over the defaults). */
+export function mergeSettings<T extends Partial<Record<string, unknown>>>(base: T, change: Partial<T>): T {
+  const merged: Record<string, unknown> = { ...base, ...change };
+  for (const key of MERGED_KEYS) {
+    if (change[key] !== undefined) merged[key] = { ...(base[key] as object | undefined), ...(change[key] as object) };
+  }
+  return merged as T;
+}
 
 /** What the settings row holds: only what admins set (the rest follows the defaults). */
 export const StoredSettingsSchema = SettingsSchema.partial();
@@ -94,10 +127,5 @@ export const StoredSettingsSchema = SettingsSchema.partial();
 /** Stored settings over the defaults; unknown or broken stored values fall back to defaults. */
 export function resolveSettings(stored: unknown): Settings {
   const partial = StoredSettingsSchema.safeParse(stored ?? {});
-  const value = partial.success ? partial.data : {};
-  return {
-    ...DEFAULT_SETTINGS,
-    ...value,
-    outcomes: { ...DEFAULT_OUTCOMES, ...(value.outcomes ?? {}) },
-  };
+  return mergeSettings(DEFAULT_SETTINGS as Record<string, unknown>, partial.success ? partial.data : {}) as Settings;
 }

@@ -22,10 +22,17 @@ import { punchRoutes } from "./routes/punches";
 import { apiHeaders, consoleHeaders, strictTransport } from "./services/headers";
 import { describeMaintenance, runMaintenance } from "./services/maintenance";
 import { maintenanceRoutes } from "./routes/admin/maintenance";
+import { adminCorrectionRoutes } from "./routes/admin/corrections";
 import { extensionOrigins } from "./services/request";
 import { requireConsole } from "./services/sessions";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  },
+});
 
 const admin = new Hono<AppEnv>()
   .use(requireConsole())
@@ -38,7 +45,8 @@ const admin = new Hono<AppEnv>()
   .route("/holidays", holidayRoutes)
   .route("/settings", settingsRoutes)
   .route("/reports", reportRoutes)
-  .route("/maintenance", maintenanceRoutes);
+  .route("/maintenance", maintenanceRoutes)
+  .route("/corrections", adminCorrectionRoutes);
 
 const api = new Hono<AppEnv>()
   .use(apiHeaders)
@@ -52,13 +60,9 @@ const api = new Hono<AppEnv>()
       c.header("Server-Timing", `d1-rows;desc="read=${stats.rowsRead} written=${stats.rowsWritten}"`, { append: true });
     }
   })
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
+  .use((c, next) =>
+    // Evidence uploads have their own limit, from the company's policy, once the caller is signed in.
+    c.req.method === "POST" && c.req.path === "/api/me/corrections" ? next() : limitBody(c, next),
   )
   // The extension calls from its own origin; the console is same-origin and needs no CORS.
   .use(
@@ -66,7 +70,7 @@ const api = new Hono<AppEnv>()
     cors({
       origin: (origin, c) => (extensionOrigins(c.env).includes(origin) ? origin : null),
       allowHeaders: ["Content-Type", "Authorization"],
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
       maxAge: 600,
     }),
   )

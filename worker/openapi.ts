@@ -1,6 +1,6 @@
 import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { ErrorBodySchema } from "../shared/errors";
+import { type ErrorCode, ErrorBodySchema } from "../shared/errors";
 
 type Schema = z.ZodType;
 
@@ -15,7 +15,7 @@ export interface RouteDoc {
   /** Status → response body schema (`null` for none, a string for a non-JSON type). */
   responses: Record<number, Schema | null | { contentType: string }>;
   /** Error codes the route answers with, listed in the description. */
-  errors?: string[];
+  errors?: ErrorCode[];
 }
 
 const DOC = Symbol("openapi");

@@ -47,6 +47,11 @@ export function bind(d1: D1Database, [query, values]: Bound): D1PreparedStatemen
   return d1.prepare(query.sql).bind(...fillPlaceholders(query.params, values));
 }
 
+/** Runs prepared statements as one batch (one round trip, one transaction). */
+export function batchPrepared(d1: D1Database, items: readonly Bound[]) {
+  return d1.batch(items.map((item) => bind(d1, item)));
+}
+
 /** Runs one prepared statement (one round trip) and maps its rows. */
 export async function queryPrepared<R>(d1: D1Database, item: Bound<R>): Promise<R> {
   return item[0].map(await bind(d1, item).all());

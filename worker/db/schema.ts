@@ -1,4 +1,7 @@
 import { sql } from "drizzle-orm";
+import { CORRECTION_STATUSES, PUNCH_MODES, PUNCH_STATUSES, type StoredEvidence } from "../../shared/api";
+import { PUNCH_KINDS } from "../../shared/punch";
+import type { ReasonCode } from "../../shared/settings";
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are integer milliseconds since the Unix epoch (UTC) throughout.
@@ -117,7 +120,7 @@ export const punches = sqliteTable(
     id: text("id").primaryKey(),
     employeeId: text("employee_id").notNull().references(() => employees.id),
     deviceId: text("device_id").references(() => devices.id),
-    /** `device` for signed punches; manual entries and corrections come later. */
+    /** `device` for signed punches; `manual` entered by an admin or manager; `correction` from an approved request. */
     source: text("source", { enum: ["device", "manual", "correction"] }).notNull().default("device"),
     kind: text("kind", { enum: ["in", "out"] }).notNull(),
     clientTime: integer("client_time").notNull(),
@@ -131,9 +134,10 @@ export const punches = sqliteTable(
     effectiveTime: integer("effective_time").notNull(),
     receivedAt: integer("received_at").notNull(),
     localDate: text("local_date").notNull(),
-    mode: text("mode", { enum: ["online", "offline"] }).notNull(),
-    status: text("status", { enum: ["accepted", "flagged", "rejected"] }).notNull(),
-    reasons: text("reasons", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    mode: text("mode", { enum: PUNCH_MODES }).notNull(),
+    /** The verdict in force: the rules', or a reviewer's (`review_*`), which keeps the rules' reasons beside it. */
+    status: text("status", { enum: PUNCH_STATUSES }).notNull(),
+    reasons: text("reasons", { mode: "json" }).$type<ReasonCode[]>().notNull().default(sql`'[]'`),
     ip: text("ip"),
     country: text("country"),
     region: text("region"),
@@ -150,13 +154,25 @@ export const punches = sqliteTable(
     assertion: text("assertion"),
     receiptPayload: text("receipt_payload").notNull(),
     receiptSignature: text("receipt_signature").notNull(),
+    /** Who entered it, for a manual punch or the approval of a correction. */
     createdBy: text("created_by"),
+    /** The correction request this punch was approved from. */
+    correctionId: text("correction_id"),
+    /** Why a person entered it (manual punches). */
+    note: text("note"),
+    /** A person's decision on a flagged punch: accept or reject, by whom, when, why. */
+    reviewDecision: text("review_decision", { enum: ["accept", "reject"] }),
+    reviewBy: text("review_by"),
+    reviewAt: integer("review_at"),
+    reviewComment: text("review_comment"),
   },
   (t) => [
     index("punches_employee_id_effective_time_idx").on(t.employeeId, t.effectiveTime),
     index("punches_effective_time_idx").on(t.effectiveTime),
     index("punches_employee_id_local_date_idx").on(t.employeeId, t.localDate),
     index("punches_status_effective_time_idx").on(t.status, t.effectiveTime),
+    // One punch per approved correction, whatever races.
+    uniqueIndex("punches_correction_id_idx").on(t.correctionId).where(sql`${t.correctionId} IS NOT NULL`),
   ],
 );
 
@@ -235,6 +251,36 @@ export const spentChallenges = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("spent_challenges_expires_at_idx").on(t.expiresAt)],
+);
+
+/** An employee's request to add a punch they missed, with evidence files in R2, until someone decides it. */
+export const corrections = sqliteTable(
+  "corrections",
+  {
+    id: text("id").primaryKey(),
+    employeeId: text("employee_id").notNull().references(() => employees.id),
+    /** The local work date the punch belongs to, in the employee's zone. */
+    date: text("date").notNull(),
+    kind: text("kind", { enum: PUNCH_KINDS }).notNull(),
+    /** The claimed punch time. */
+    time: integer("time").notNull(),
+    reason: text("reason").notNull(),
+    status: text("status", { enum: CORRECTION_STATUSES }).notNull(),
+    /** Files as detected by their first bytes, each under a random R2 key. */
+    evidence: text("evidence", { mode: "json" }).$type<StoredEvidence[]>().notNull().default(sql`'[]'`),
+    createdAt: integer("created_at").notNull(),
+    decidedAt: integer("decided_at"),
+    decidedBy: text("decided_by"),
+    comment: text("comment"),
+    punchId: text("punch_id"),
+  },
+  (t) => [
+    index("corrections_employee_id_created_at_idx").on(t.employeeId, t.createdAt),
+    index("corrections_status_created_at_idx").on(t.status, t.createdAt),
+    index("corrections_employee_id_date_idx").on(t.employeeId, t.date),
+    // One pending request per employee, date and kind, also under a race.
+    uniqueIndex("corrections_pending_idx").on(t.employeeId, t.date, t.kind).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 export const settings = sqliteTable("settings", {

@@ -13,11 +13,13 @@ import { deviceListQueries, withLastUse } from "../services/devices";
 import { toEmployee, toPunchRecord, toSchedule } from "../services/records";
 import { requireEmployee } from "../services/sessions";
 import { validate } from "../validation";
+import { meCorrectionRoutes } from "./me-corrections";
 
 const MAX_ITEMS = 1000;
 
 export const meRoutes = new Hono<AppEnv>()
   .use(requireEmployee)
+  .route("/corrections", meCorrectionRoutes)
   .get(
     "/",
     describeRoute({

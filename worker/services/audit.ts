@@ -1,4 +1,5 @@
-import { asc, isNull, sql } from "drizzle-orm";
+import { asc, isNull, type SQL, sql } from "drizzle-orm";
+import { batchableRun } from "../db/client";
 import type { Context } from "hono";
 import canonicalize from "canonicalize";
 import { sha256, toBase64Url } from "../../shared/encoding";
@@ -26,6 +27,22 @@ export interface AuditEntry {
  */
 export function auditInsert(db: DB, entry: AuditEntry) {
   return db.insert(auditLog).values(auditRow(entry));
+}
+
+/**
+ * `auditInsert` that only happens if `condition` (a SQL boolean, evaluated after the batch's
+ * earlier statements) holds: for a conditional change (decide a request still pending), so that
+ * the request that lost a race writes no entry for a change it did not make.
+ */
+export function auditInsertWhen(db: DB, entry: AuditEntry, condition: SQL) {
+  const row = auditRow(entry);
+  return batchableRun(
+    db,
+    sql`INSERT INTO audit_log (at, actor_type, actor_id, action, subject_type, subject_id, data, ip)
+      SELECT ${row.at}, ${row.actorType}, ${row.actorId}, ${row.action}, ${row.subjectType}, ${row.subjectId},
+        ${row.data === null ? null : JSON.stringify(row.data)}, ${row.ip}
+      WHERE ${condition}`,
+  );
 }
 
 /** `auditInsert` for a change the signed-in principal makes in this request: its actor and IP are the request's. */

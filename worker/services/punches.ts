@@ -1,5 +1,4 @@
-import { getTableColumns, inArray, sql } from "drizzle-orm";
-import canonicalize from "canonicalize";
+import { inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { type PunchBatchResult, PunchRequestSchema, type PunchRecord, type ReceiptPayload } from "../../shared/api";
 import { type BracketResult, bracketPunchTime } from "../../shared/bracket";
@@ -12,9 +11,10 @@ import { localDate } from "../../shared/time";
 import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import type { DB } from "../db/client";
 import { devices, punches } from "../db/schema";
-import { bind, type Bound, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { batchPrepared, type Bound, preparedSql, queryPrepared } from "../db/prepared";
+import { type PunchInsert, punchInsert, receiptFor } from "./punch-store";
 import { type CredentialRow, type PunchClaim, ruleContextFrom, ruleContextQuery, type RuleContextRows, type StoredPunch } from "./rule-context";
-import { signReceipt, verifyNonce } from "./crypto";
+import { verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
 import type { IpGeo } from "./request";
 import { PUNCH_REFUSALS_PER_WINDOW, refuseOverLimit, type SecurityEvent, securityEventWrites } from "./security";
@@ -43,7 +43,6 @@ export interface PunchOutcome extends PunchBatchResult {
 }
 
 type Results = (PunchOutcome | undefined)[];
-type PunchInsert = typeof punches.$inferInsert;
 type Device = typeof devices.$inferSelect;
 
 /** An item that parsed, with what can be known of it before anything is read or verified. */
@@ -373,7 +372,7 @@ async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Jud
     receivedAt: ctx.receivedAt,
     punchHash: p.c.hash,
   };
-  const receiptPayload = canonicalize(receipt)!;
+  const signed = await receiptFor(ctx.env.RECEIPT_KEY, receipt);
   const fix = "lat" in punch.geo ? punch.geo : null;
   const kept = (degrees: number) => roundTo(degrees, policy.locationPrecision);
   const row: PunchInsert = {
@@ -401,8 +400,8 @@ async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Jud
     signedPunch: p.c.canonical,
     punchHash: p.c.hash,
     assertion: JSON.stringify(storedAssertion(p.c.assertion)),
-    receiptPayload,
-    receiptSignature: await signReceipt(ctx.env.RECEIPT_KEY, receiptPayload),
+    receiptPayload: signed.payload,
+    receiptSignature: signed.signature,
     createdBy: null,
   };
   // Its audit entry ("punch.recorded") comes from a trigger on the insert (migration 0003).
@@ -412,7 +411,7 @@ async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Jud
       id: punch.id,
       status: 201,
       punch: toPunchRecord(row as typeof punches.$inferSelect),
-      receipt: { payload: receiptPayload, signature: row.receiptSignature },
+      receipt: signed,
       employeeId: punch.employeeId,
     },
   };
@@ -430,14 +429,6 @@ function replayResult(row: StoredPunch): PunchOutcome {
 
 // ---- 8. write --------------------------------------------------------------------------------
 
-// The punch path's writes, built once per isolate (see db/prepared.ts); its read is in rule-context.ts.
-const PUNCH_COLUMNS = Object.keys(getTableColumns(punches)) as (keyof PunchInsert)[];
-const PUNCH_INSERT = prepare((db) =>
-  db
-    .insert(punches)
-    .values(Object.fromEntries(PUNCH_COLUMNS.map((key) => [key, sql.placeholder(key)])) as unknown as PunchInsert)
-    .onConflictDoNothing(),
-);
 // Only ever forward: two requests at once keep the higher mark.
 const COUNTER_UPDATE = preparedSql(
   sql`UPDATE devices SET counter = ${sql.placeholder("counter")}, counter_time = ${sql.placeholder("clientTime")},
@@ -445,24 +436,15 @@ const COUNTER_UPDATE = preparedSql(
   (result) => result.meta.changes,
 );
 
-/** A punch row's values for PUNCH_INSERT: every column (drizzle encodes each as its column does). */
-function punchValues(row: PunchInsert): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const key of PUNCH_COLUMNS) values[key] = row[key] ?? null;
-  values.reasons ??= [];
-  return values;
-}
-
 /** The one batched write: punches first, so the first results line up with `fresh`. Returns the punches another request stored first. */
 async function write(ctx: PunchContext, fresh: { index: number; row: PunchInsert }[], marks: Map<string, CounterMark>, events: SecurityEvent[]) {
   const statements: Bound[] = [
-    ...fresh.map((f): Bound => [PUNCH_INSERT, punchValues(f.row)]),
+    ...fresh.map((f) => punchInsert(f.row)),
     ...[...marks].map(([id, mark]): Bound => [COUNTER_UPDATE, { id, ...mark }]),
     ...securityEventWrites(ctx.source, events, ctx.receivedAt),
   ];
   if (statements.length === 0) return [];
-  const d1 = ctx.db.$client;
-  const written = await d1.batch(statements.map((statement) => bind(d1, statement)));
+  const written = await batchPrepared(ctx.db.$client, statements);
   return fresh.filter((_, i) => written[i]!.meta.changes === 0);
 }
 

@@ -1,7 +1,7 @@
-import type { Device, Employee, Holiday, Location, Network, PunchRecord, ScheduleRecord, Site } from "../../shared/api";
+import type { Correction, Device, Employee, Holiday, Location, Network, PunchRecord, ScheduleRecord, Site } from "../../shared/api";
 import type { PunchGeo } from "../../shared/punch";
 import type { ReasonCode } from "../../shared/settings";
-import type { devices, employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
+import type { corrections, devices, employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
 
 type EmployeeRow = typeof employees.$inferSelect;
 type DeviceRow = typeof devices.$inferSelect;
@@ -54,12 +54,38 @@ export function toPunchRecord(row: Omit<PunchRow, "signedPunch" | "assertion">):
     effectiveTime: row.effectiveTime,
     receivedAt: row.receivedAt,
     clientTime: row.clientTime,
-    reasons: row.reasons as ReasonCode[],
+    reasons: row.reasons,
     localDate: row.localDate,
     tz: row.tz,
     geo: punchGeo(row),
     ip: row.ip,
     country: row.country,
+    ...(row.reviewDecision && row.reviewBy && row.reviewAt !== null
+      ? { review: { decision: row.reviewDecision, by: row.reviewBy, at: row.reviewAt, comment: row.reviewComment ?? "" } }
+      : {}),
+    ...(row.correctionId ? { correctionId: row.correctionId } : {}),
+    ...(row.createdBy ? { createdBy: row.createdBy } : {}),
+    ...(row.note ? { note: row.note } : {}),
+  };
+}
+
+type CorrectionRow = typeof corrections.$inferSelect;
+
+export function toCorrection(row: CorrectionRow): Correction {
+  return {
+    id: row.id,
+    employeeId: row.employeeId,
+    date: row.date,
+    kind: row.kind,
+    time: row.time,
+    reason: row.reason,
+    status: row.status,
+    evidence: row.evidence.map(({ id, name, type, size }) => ({ id, name, type, size })),
+    createdAt: row.createdAt,
+    ...(row.decidedAt !== null ? { decidedAt: row.decidedAt } : {}),
+    ...(row.decidedBy !== null ? { decidedBy: row.decidedBy } : {}),
+    ...(row.comment !== null ? { comment: row.comment } : {}),
+    ...(row.punchId !== null ? { punchId: row.punchId } : {}),
   };
 }
 

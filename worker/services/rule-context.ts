@@ -6,7 +6,11 @@ import type { Settings } from "../../shared/settings";
 import { DAY_MS, utcDate } from "../../shared/time";
 import { type Bound, preparedSql, rowAsJson } from "../db/prepared";
 import { eventCountSql, type SecurityAction, windowOf } from "./security";
-import { devices, type employees, punches } from "../db/schema";
+import { eq } from "drizzle-orm";
+import type { DB } from "../db/client";
+import { devices, type employees, punches, schedules } from "../db/schema";
+import { policyFrom, policyQuery } from "./policy";
+import { toSchedule } from "./records";
 
 type EmployeeRow = Pick<typeof employees.$inferSelect, "id" | "timezone" | "scheduleId">;
 
@@ -18,6 +22,15 @@ export function employeeSchedule(
 ): { schedule: Schedule; tz: string } {
   const schedule = (employee.scheduleId && byId.get(employee.scheduleId)) || companySchedule(settings.workday);
   return { schedule, tz: scheduleZone(schedule, employee.timezone, settings.defaultTimezone) };
+}
+
+/** The zone an employee's days are judged in (their schedule's, theirs, or the company's), read in one batch. */
+export async function employeeZone(db: DB, employee: EmployeeRow): Promise<string> {
+  const [scheduleRows, settingsRows] = await db.batch([
+    db.select().from(schedules).where(eq(schedules.id, employee.scheduleId ?? "")),
+    policyQuery(db),
+  ]);
+  return employeeSchedule(employee, new Map(scheduleRows.map((r) => [r.id, toSchedule(r)])), policyFrom(settingsRows)).tz;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { MINUTE_MS } from "../../shared/time";
 import type { DB } from "../db/client";
-import { type Bound, bind, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { type Bound, batchPrepared, bind, prepare, preparedSql, queryPrepared } from "../db/prepared";
 import { securityEvents } from "../db/schema";
 import { RateLimitedError } from "../errors";
 
@@ -121,8 +121,7 @@ export async function countEnrollmentFailure(db: DB, source: string | null, samp
 
 /** Writes security events on their own (one round trip), for routes that have nothing else to write. */
 export async function writeSecurityEvents(db: DB, writes: readonly Bound[]) {
-  const d1 = db.$client;
-  if (writes.length > 0) await d1.batch(writes.map((w) => bind(d1, w)));
+  if (writes.length > 0) await batchPrepared(db.$client, writes);
 }
 
 /** Closed windows turned into audit entries per run, at most (each is one entry). */

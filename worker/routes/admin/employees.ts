@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../../shared/errors";
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -85,7 +86,7 @@ async function emailTaken(db: DB, email: string, exceptId?: string) {
   return row !== undefined && row.id !== exceptId;
 }
 
-const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
 
 export const employeeRoutes = new Hono<AppEnv>()
   .get(

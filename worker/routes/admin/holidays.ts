@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../../shared/errors";
 import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import {
@@ -33,7 +34,7 @@ function dateTaken(date: string): never {
 
 const yearRange = (year: string) => and(gte(holidays.date, `${year}-01-01`), lte(holidays.date, `${year}-12-31`));
 
-const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
 
 export const holidayRoutes = new Hono<AppEnv>()
   .use(adminWrites("holidays"))

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../../shared/errors";
 import { asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -40,7 +41,7 @@ export async function checkEmployeeIds(db: DB, ids: string[] | null | undefined)
   return unique;
 }
 
-const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
 
 /**
  * What a principal may see of a record's chosen employees: a manager only their reports (the

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../../shared/errors";
 import { asc, count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { IdParamSchema, ScheduleInputSchema, ScheduleListSchema, ScheduleSchema, ScheduleUpdateSchema } from "../../../shared/api";
@@ -36,7 +37,7 @@ function columns(input: ScheduleInput) {
   };
 }
 
-const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
+const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_FAILED"];
 
 export const scheduleRoutes = new Hono<AppEnv>()
   .use(adminWrites("schedules"))

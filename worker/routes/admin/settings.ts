@@ -1,7 +1,8 @@
+import type { ErrorCode } from "../../../shared/errors";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { SettingsResponseSchema, SettingsUpdateSchema } from "../../../shared/api";
-import { StoredSettingsSchema, resolveSettings } from "../../../shared/settings";
+import { StoredSettingsSchema, mergeSettings, resolveSettings } from "../../../shared/settings";
 import { settings } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
@@ -18,7 +19,7 @@ const settingsAccess = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"];
+const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"];
 
 export const settingsRoutes = new Hono<AppEnv>()
   .use(settingsAccess)
@@ -45,7 +46,7 @@ export const settingsRoutes = new Hono<AppEnv>()
       // document that no longer parses is in force as the defaults, so it is the base as such.
       const parsed = StoredSettingsSchema.safeParse(row?.data ?? {});
       const base = parsed.success ? parsed.data : {};
-      const data = { ...base, ...body, ...(body.outcomes ? { outcomes: { ...base.outcomes, ...body.outcomes } } : {}) };
+      const data = mergeSettings(base, body);
       const now = Date.now();
       const principal = c.var.principal;
       await db.batch([
