@@ -46,6 +46,8 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["test/worker/apply-migrations.ts"],
+          // Tests that count to a rate limit may first wait out the end of a 15-minute window.
+          testTimeout: 60_000,
           // One database for the pool: files run one at a time, each from an empty one.
           fileParallelism: false,
         },

@@ -43,7 +43,7 @@ it("the scheduled handler seals the audit log into a hash chain and drops expire
 
   await runScheduled();
   expect(await env.DB.prepare("SELECT count(*) AS n FROM spent_challenges").first("n")).toBe(0);
-  expect(await env.DB.prepare("SELECT count(*) AS n FROM security_events").first("n")).toBe(0);
+  expect(await env.DB.prepare("SELECT count(*) AS n FROM security_events WHERE window_start = 0").first("n")).toBe(0);
   const flushed = await env.DB.prepare("SELECT data, hash FROM audit_log WHERE action = 'security.assertion_invalid' AND subject_id = '192.0.2.9'").first<{ data: string; hash: string }>();
   expect(JSON.parse(flushed!.data)).toMatchObject({ count: 7, windowStart: 0 });
   expect(flushed!.hash).toEqual(expect.any(String));
@@ -96,12 +96,12 @@ describe("the audit log is append-only in the database itself", () => {
 
   it("an edit is refused, also of an unsealed entry; only sealing an unsealed entry goes through", async () => {
     const sealed = await env.DB.prepare("SELECT seq FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1").first<{ seq: number }>();
-    expect(await tamper("UPDATE audit_log SET action = 'punch.deleted' WHERE seq = ?", sealed!.seq)).toMatch(/append-only/);
-    expect(await tamper("UPDATE audit_log SET hash = 'x', prev_hash = 'y' WHERE seq = ?", sealed!.seq)).toMatch(/append-only/);
+    expect(await tamper("UPDATE audit_log SET action = 'punch.deleted' WHERE seq = ?", sealed!.seq)).toMatch(/append-only|sealed in order/);
+    expect(await tamper("UPDATE audit_log SET hash = 'x', prev_hash = 'y' WHERE seq = ?", sealed!.seq)).toMatch(/append-only|sealed in order/);
     await env.DB.prepare("INSERT INTO audit_log (at, actor_type, action) VALUES (1, 'system', 'test.unsealed')").run();
     const unsealed = await env.DB.prepare("SELECT seq FROM audit_log WHERE action = 'test.unsealed'").first<{ seq: number }>();
-    expect(await tamper("UPDATE audit_log SET data = '{\"x\":1}' WHERE seq = ?", unsealed!.seq)).toMatch(/append-only/);
-    expect(await tamper("UPDATE audit_log SET action = 'test.other', hash = 'h', prev_hash = 'p' WHERE seq = ?", unsealed!.seq)).toMatch(/append-only/);
+    expect(await tamper("UPDATE audit_log SET data = '{\"x\":1}' WHERE seq = ?", unsealed!.seq)).toMatch(/append-only|sealed in order/);
+    expect(await tamper("UPDATE audit_log SET action = 'test.other', hash = 'h', prev_hash = 'p' WHERE seq = ?", unsealed!.seq)).toMatch(/append-only|sealed in order/);
     await runScheduled();
     expect((await env.DB.prepare("SELECT hash FROM audit_log WHERE seq = ?").bind(unsealed!.seq).first<{ hash: string }>())!.hash).toEqual(expect.any(String));
   });
@@ -125,6 +125,49 @@ describe("the audit log is append-only in the database itself", () => {
     const before = await env.DB.prepare("SELECT count(*) AS n FROM audit_checkpoints").first<{ n: number }>();
     await runScheduled();
     expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_checkpoints").first<{ n: number }>()).toEqual(before);
+  });
+});
+
+describe("nothing gets past the triggers", () => {
+  it("INSERT OR REPLACE of an entry or a checkpoint, and an entry that arrives sealed, are refused", async () => {
+    const first = await env.DB.prepare("SELECT * FROM audit_log WHERE hash IS NOT NULL ORDER BY seq LIMIT 1").first<Record<string, unknown>>();
+    expect(
+      await tamper(
+        "INSERT OR REPLACE INTO audit_log (seq, at, actor_type, action, prev_hash, hash) VALUES (?, ?, ?, 'punch.deleted', ?, ?)",
+        first!.seq,
+        first!.at,
+        first!.actor_type,
+        first!.prev_hash,
+        first!.hash,
+      ),
+    ).toMatch(/append-only/);
+    expect(await tamper("REPLACE INTO audit_log (seq, at, actor_type, action) VALUES (?, 1, 'system', 'x')", first!.seq)).toMatch(/append-only/);
+    expect(await tamper("INSERT INTO audit_log (seq, at, actor_type, action, prev_hash, hash) VALUES (-1, 1, 'system', 'x', 'p', 'h')")).toMatch(/append-only/);
+    const checkpoint = await env.DB.prepare("SELECT * FROM audit_checkpoints LIMIT 1").first<Record<string, unknown>>();
+    expect(
+      await tamper("REPLACE INTO audit_checkpoints (seq, hash, at, sealed, payload, signature, kid) VALUES (?, 'x', 1, 1, '{}', 'x', 'x')", checkpoint!.seq),
+    ).toMatch(/append-only/);
+    expect(await env.DB.prepare("SELECT action FROM audit_log WHERE seq = ?").bind(first!.seq).first()).toEqual({ action: first!.action });
+  });
+
+  it("a seal from a stale head is refused by the database, and sealers running at once keep one chain", async () => {
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+       INSERT INTO audit_log (at, actor_type, action) SELECT i, 'system', 'test.concurrent' FROM n`,
+    ).run();
+    const next = await env.DB.prepare("SELECT seq FROM audit_log WHERE hash IS NULL ORDER BY seq LIMIT 1 OFFSET 1").first<{ seq: number }>();
+    // Sealing the second unsealed entry before the first: its link cannot be right.
+    expect(await tamper("UPDATE audit_log SET prev_hash = 'stale', hash = 'h' WHERE seq = ?", next!.seq)).toMatch(/sealed in order/);
+    const db = createDb(env.DB);
+    const runs = await Promise.all([0, 1, 2].map(() => sealAuditLog(db, env.RECEIPT_KEY, { now: Date.now() })));
+    expect(runs.reduce((n, r) => n + r.sealed, 0)).toBeGreaterThanOrEqual(1500);
+    const entries = await db.select().from(auditLog).orderBy(asc(auditLog.seq));
+    let prev = GENESIS;
+    for (const entry of entries) {
+      expect(entry.prevHash).toBe(prev);
+      prev = entry.hash!;
+    }
+    expect(entries[entries.length - 1]!.hash).toBe(await entryHash(entries[entries.length - 1]!.prevHash!, entries[entries.length - 1]!));
   });
 });
 

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { CONSOLE_ORIGIN, CONSOLE_RP_ID, adminCall, call, cookieFrom, expectError, setUpFirstAdmin, type Admin } from "./helpers";
+import { CONSOLE_ORIGIN, CONSOLE_RP_ID, adminCall, call, cookieFrom, expectError, setUpFirstAdmin, type Admin, awayFromWindowEdge } from "./helpers";
 
 let admin: Admin;
 
@@ -49,25 +49,44 @@ describe("console sign-in", () => {
     expectError(await login("verify", { flowId: "not-a-flow", response }), 400, "VALIDATION_FAILED");
   });
 
-  it("failed sign-ins are counted per source, and the source is refused after twenty", async () => {
+  it("sign-ins with unknown passkeys are counted per source and refused after twenty, without blocking a real passkey from there", async () => {
+    await awayFromWindowEdge();
     const ip = "203.0.113.77";
     const stranger = new SoftAuthenticator(CONSOLE_RP_ID, CONSOLE_ORIGIN);
     await stranger.register({ challenge: "AAAA" });
-    for (let i = 0; i < 20; i++) {
+    const tryWith = async (passkey: SoftAuthenticator, from = ip) => {
       const options = await login("options", {});
-      const response = await stranger.assert({ challenge: options.json.options.challenge });
-      expectError(await login("verify", { flowId: options.json.flowId, response }, { "CF-Connecting-IP": ip }), 401, "AUTHENTICATION_INVALID");
-    }
-    const options = await login("options", {});
-    const good = await admin.passkey.assert({ challenge: options.json.options.challenge });
-    const limited = await login("verify", { flowId: options.json.flowId, response: good }, { "CF-Connecting-IP": ip });
+      const response = await passkey.assert({ challenge: options.json.options.challenge });
+      return login("verify", { flowId: options.json.flowId, response }, { "CF-Connecting-IP": from });
+    };
+    for (let i = 0; i < 20; i++) expectError(await tryWith(stranger), 401, "AUTHENTICATION_INVALID");
+    const limited = await tryWith(stranger);
     expectError(limited, 429, "RATE_LIMITED");
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
     const row = await env.DB.prepare("SELECT count FROM security_events WHERE source = ? AND action = 'security.console_login_failed'").bind(ip).first();
     expect(row).toEqual({ count: 20 });
-    // Another address signs in.
-    const again = await login("options", {});
-    const ok = await login("verify", { flowId: again.json.flowId, response: await admin.passkey.assert({ challenge: again.json.options.challenge }) }, { "CF-Connecting-IP": "203.0.113.78" });
+    // The admin, behind the same address, signs in.
+    expect((await tryWith(admin.passkey)).status).toBe(200);
+  });
+
+  it("bad signatures with a real passkey are counted per passkey and source, before the signature is checked, also in parallel", async () => {
+    await awayFromWindowEdge();
+    const ip = "203.0.113.79";
+    const clone = new SoftAuthenticator(CONSOLE_RP_ID, CONSOLE_ORIGIN);
+    await clone.register({ challenge: "AAAA" });
+    // Signed by another key, under the admin's credential id.
+    const forged = async () => {
+      const options = await login("options", {});
+      const response = await clone.assert({ challenge: options.json.options.challenge });
+      return login("verify", { flowId: options.json.flowId, response: { ...response, id: admin.passkey.credentialId, rawId: admin.passkey.credentialId } }, { "CF-Connecting-IP": ip });
+    };
+    const answers = await Promise.all(Array.from({ length: 30 }, forged));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    // From another address, the admin still signs in.
+    const options = await login("options", {});
+    const ok = await login("verify", { flowId: options.json.flowId, response: await admin.passkey.assert({ challenge: options.json.options.challenge }) }, { "CF-Connecting-IP": "203.0.113.80" });
     expect(ok.status).toBe(200);
   });
 });

@@ -183,3 +183,13 @@ export async function consoleSessionFor(admin: Admin, employeeId: string): Promi
   expect(verify.status).toBe(200);
   return { id: employeeId, cookie: cookieFrom(verify.headers), passkey };
 }
+
+/**
+ * Waits out the end of a rate-limit window when less than `marginMs` of it is left, so that a
+ * test that counts to a limit never sees the counters start over halfway.
+ */
+export async function awayFromWindowEdge(marginMs = 30_000) {
+  const WINDOW = 15 * 60_000;
+  const left = WINDOW - (Date.now() % WINDOW);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { v7 as uuidv7 } from "uuid";
 import { createDb } from "../../worker/db/client";
 import { runMaintenance } from "../../worker/services/maintenance";
-import { PUNCH_REFUSALS_PER_WINDOW, SECURITY_WINDOW_MS } from "../../worker/services/security";
+import { AUDITED_SOURCES_PER_WINDOW, CREDENTIAL_REFUSALS_PER_WINDOW, SECURITY_WINDOW_MS } from "../../worker/services/security";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import {
   EXT_ORIGIN,
@@ -21,6 +21,7 @@ import {
   sign,
   type Admin,
   type EnrolledDevice,
+  awayFromWindowEdge,
 } from "./helpers";
 
 const MINUTE = 60_000;
@@ -55,6 +56,7 @@ const batch = (items: unknown[], ip: string) => call("POST", "/api/punches/batch
 
 describe("a flood of refused punches", () => {
   it("ten 100-item batches of unknown credentials: one counted row, then 429 with Retry-After; the audit log gets one entry with the count", async () => {
+    await awayFromWindowEdge();
     const ip = "203.0.113.50";
     const items = await Promise.all(Array.from({ length: 100 }, () => strangerItem(alice.employeeId)));
     const auditBefore = await count("SELECT count(*) AS n FROM audit_log");
@@ -80,7 +82,7 @@ describe("a flood of refused punches", () => {
     // Nothing in the audit log yet, one counter row for the source.
     expect(await count("SELECT count(*) AS n FROM audit_log")).toBe(auditBefore);
     const rows = await env.DB.prepare("SELECT source, action, count FROM security_events WHERE source = ?").bind(ip).all();
-    expect(rows.results).toEqual([{ source: ip, action: "security.credential_unknown", count: PUNCH_REFUSALS_PER_WINDOW }]);
+    expect(rows.results).toEqual([{ source: ip, action: "security.credential_unknown", count: CREDENTIAL_REFUSALS_PER_WINDOW }]);
 
     // Once the window has closed, maintenance writes one entry with the count, and forgets the counter.
     const report = await runMaintenance(createDb(env.DB), env, Date.now() + SECURITY_WINDOW_MS);
@@ -92,12 +94,69 @@ describe("a flood of refused punches", () => {
     }>();
     expect(entries.results).toHaveLength(1);
     expect(entries.results[0]!.action).toBe("security.credential_unknown");
-    expect(JSON.parse(entries.results[0]!.data)).toMatchObject({ count: PUNCH_REFUSALS_PER_WINDOW, sample: { employeeId: alice.employeeId } });
+    expect(JSON.parse(entries.results[0]!.data)).toMatchObject({ count: CREDENTIAL_REFUSALS_PER_WINDOW, sample: { employeeId: alice.employeeId } });
     expect(entries.results[0]!.hash).not.toBeNull(); // sealed in the same run
     expect(await count("SELECT count(*) AS n FROM security_events WHERE source = ?", ip)).toBe(0);
   });
 
+  it("a neighbour's forged punches never block an honest punch from the same address", async () => {
+    await awayFromWindowEdge();
+    const ip = "203.0.113.51";
+    const items = await Promise.all(Array.from({ length: 100 }, () => strangerItem(alice.employeeId)));
+    await batch(items, ip);
+    expectError(await batch(items.slice(0, 5), ip), 429, "RATE_LIMITED");
+    const honest = await call("POST", "/api/punches", { body: await sign(alice, makePunch(alice, { nonce: await nonce() })), headers: { "CF-Connecting-IP": ip } });
+    expect(honest.status).toBe(201);
+    // In one batch: the forged items wait, the signed one is recorded.
+    const mixed = await batch([items[0], await sign(alice, makePunch(alice, { nonce: await nonce(), kind: "out" }))], ip);
+    expect(mixed.status).toBe(200);
+    expect(mixed.json.results.map((r: { status: number }) => r.status)).toEqual([429, 201]);
+  });
+
+  it("bad signatures are limited per passkey and address: past twenty, that passkey's punches from there wait unverified, others go on", async () => {
+    await awayFromWindowEdge();
+    const ip = "203.0.113.52";
+    const carol = await enrolDevice(admin, (await createEmployee(admin, { name: "Carol" })).id);
+    const forged = async () => {
+      const signed = await sign(carol, makePunch(carol, { nonce: await nonce() }));
+      return { ...signed, punch: { ...signed.punch, kind: "out" as const } };
+    };
+    const bad = await Promise.all(Array.from({ length: 20 }, forged));
+    const first = await batch(bad, ip);
+    expect(first.json.results.every((r: { status: number }) => r.status === 401)).toBe(true);
+    expectError(await batch([await forged()], ip), 429, "RATE_LIMITED");
+    // Alice's passkey from the same address, and Carol's from another, are not affected.
+    expect((await call("POST", "/api/punches", { body: await sign(alice, makePunch(alice, { nonce: await nonce() })), headers: { "CF-Connecting-IP": ip } })).status).toBe(201);
+    expect((await call("POST", "/api/punches", { body: await sign(carol, makePunch(carol, { nonce: await nonce() })), headers: { "CF-Connecting-IP": "203.0.113.53" } })).status).toBe(201);
+    const row = await env.DB.prepare("SELECT count FROM security_events WHERE action = 'security.assertion_invalid' AND source = ?").bind(`${ip} ${carol.passkey.credentialId}`).first();
+    expect(row).toEqual({ count: 20 });
+  });
+
+  it("without a client IP the same limits hold, for one shared 'unknown' source", async () => {
+    await awayFromWindowEdge();
+    const items = await Promise.all(Array.from({ length: 100 }, () => strangerItem(alice.employeeId)));
+    await call("POST", "/api/punches/batch", { body: { items } });
+    expectError(await call("POST", "/api/punches/batch", { body: { items: items.slice(0, 3) } }), 429, "RATE_LIMITED");
+    await env.DB.prepare("DELETE FROM security_events WHERE source = 'unknown'").run();
+  });
+
+  it("many sources in one window: the busiest each get an audit entry, the rest share one", async () => {
+    const item = await strangerItem(alice.employeeId);
+    for (let i = 0; i < 70; i++) await batch([item], `2001:db8:${(0x100 + i).toString(16)}::1`);
+    const before = await count("SELECT count(*) AS n FROM audit_log WHERE action = 'security.credential_unknown'");
+    await runMaintenance(createDb(env.DB), env, Date.now() + SECURITY_WINDOW_MS);
+    const entries = await env.DB.prepare("SELECT subject_type, subject_id, data FROM audit_log WHERE action = 'security.credential_unknown' ORDER BY seq").all<{ subject_type: string; subject_id: string; data: string }>();
+    const written = entries.results.slice(before);
+    expect(written.filter((e) => e.subject_type === "source")).toHaveLength(AUDITED_SOURCES_PER_WINDOW);
+    const others = written.filter((e) => e.subject_type === "sources");
+    expect(others).toHaveLength(1);
+    const folded = JSON.parse(others[0]!.data);
+    expect(folded.sources + AUDITED_SOURCES_PER_WINDOW).toBeGreaterThanOrEqual(70);
+    expect(folded.count).toBe(folded.sources);
+  });
+
   it("rotating addresses inside one IPv6 /64 is one source", async () => {
+    await awayFromWindowEdge();
     const items = await Promise.all(Array.from({ length: 100 }, () => strangerItem(alice.employeeId)));
     expect((await batch(items, "2001:db8:77:1::1")).status).toBe(200);
     expectError(await batch(items, "2001:db8:77:1:ffff:ffff:ffff:fffe"), 429, "RATE_LIMITED");
@@ -168,6 +227,19 @@ describe("an unsigned punch cannot make the Worker read an employee's history", 
     expect(b.written).toBe(a.written);
   });
 
+  it("punches naming a real passkey with a bad signature cost a step down an index, even past 100,000 rejected punches", async () => {
+    await env.DB.prepare("UPDATE punches SET status = 'rejected' WHERE employee_id = ? AND source = 'manual'").bind(heavy.employeeId).run();
+    const forged = [];
+    for (let i = 0; i < 10; i++) {
+      const signed = await sign(heavy, makePunch(heavy, { nonce: null, clientTime: Date.now() - i * MINUTE }));
+      forged.push({ ...signed, punch: { ...signed.punch, kind: signed.punch.kind === "in" ? ("out" as const) : ("in" as const) } });
+    }
+    const res = await batch(forged, "192.0.2.203");
+    expect(res.json.results.every((r: { status: number }) => r.status === 401)).toBe(true);
+    expect(d1Rows(res.headers).read).toBeLessThan(1000);
+    await env.DB.prepare("UPDATE punches SET status = 'accepted' WHERE employee_id = ? AND source = 'manual'").bind(heavy.employeeId).run();
+  }, 60_000);
+
   it("a queued punch of 100 items with clientTime 0 and forged ids costs no more than the items themselves", async () => {
     const items = await Promise.all(Array.from({ length: 100 }, () => strangerItem(heavy.employeeId, { clientTime: 0, id: uuidv7() })));
     const res = await batch(items, "192.0.2.202");
@@ -177,6 +249,19 @@ describe("an unsigned punch cannot make the Worker read an employee's history", 
 });
 
 describe("a signed punch is never a credential", () => {
+  it("a replay answers from the record without what people added to it (a review and its comment)", async () => {
+    const queued = await sign(alice, makePunch(alice, { nonce: null, clientTime: Date.now() - 30 * MINUTE }));
+    const punch = (await call("POST", "/api/punches", { body: queued })).json.punch;
+    expect(punch.status).toBe("flagged");
+    const { adminCall } = await import("./helpers");
+    expect((await adminCall(admin, "POST", `/api/admin/punches/${punch.id}/review`, { decision: "accept", comment: "private remark" })).status).toBe(200);
+    const replay = await call("POST", "/api/punches", { body: queued });
+    expect(replay.status).toBe(200);
+    expect(replay.json.punch.status).toBe("accepted");
+    expect(replay.json.punch.review).toBeUndefined();
+    expect(replay.text).not.toContain("private remark");
+  });
+
   it("only a punch recorded now and signed just now opens a session; replays, on either route, never do", async () => {
     const signed = await sign(alice, makePunch(alice, { nonce: await nonce(), kind: "out" }));
     const first = await call("POST", "/api/punches", { body: signed });

@@ -171,6 +171,8 @@ export const punches = sqliteTable(
     index("punches_effective_time_idx").on(t.effectiveTime),
     index("punches_employee_id_local_date_idx").on(t.employeeId, t.localDate),
     index("punches_status_effective_time_idx").on(t.status, t.effectiveTime),
+    // The counted punch before a time, for the rules, found straight down an index that holds no rejected punch.
+    index("punches_counted_idx").on(t.employeeId, t.effectiveTime, t.id).where(sql`${t.status} <> 'rejected'`),
     // One punch per approved correction, whatever races.
     uniqueIndex("punches_correction_id_idx").on(t.correctionId).where(sql`${t.correctionId} IS NOT NULL`),
   ],

@@ -21,7 +21,15 @@ import { hashSecret, issueLoginChallenge, readLoginChallenge } from "../services
 import { beginEnrollment, completeEnrollment } from "../services/enrollment";
 import { toEmployee } from "../services/records";
 import { clientIp } from "../services/request";
-import { CONSOLE_LOGIN_FAILURES_PER_WINDOW, refuseOverLimit, securityEventWrites, windowOf, writeSecurityEvents } from "../services/security";
+import {
+  CONSOLE_LOGIN_FAILURES_PER_WINDOW,
+  refuseOverLimit,
+  reserveConsoleVerification,
+  securityEventWrites,
+  UNKNOWN_SOURCE,
+  windowOf,
+  writeSecurityEvents,
+} from "../services/security";
 import { CONSOLE_SESSION_MS, isSecureCookieOrigin, newSession, requireConsole, sessionCookieName } from "../services/sessions";
 import { FLOW_TTL_MS, authenticationOptions, verifyAssertion } from "../services/webauthn";
 import { validate } from "../validation";
@@ -120,7 +128,7 @@ export const consoleRoutes = new Hono<AppEnv>()
       const invalid = (message: string) => new ApiError(401, "AUTHENTICATION_INVALID", message);
       const challenge = await readLoginChallenge(c.env.NONCE_SECRET, flowId, now, FLOW_TTL_MS);
       if (!challenge) throw invalid("This sign-in attempt has expired. Start again.");
-      const source = rateLimitSource(clientIp(c));
+      const source = rateLimitSource(clientIp(c)) ?? UNKNOWN_SOURCE;
       const [found, owners, failures] = await db.batch([
         db.select().from(devices).where(and(eq(devices.credentialId, response.id), eq(devices.kind, "console"))).limit(1),
         // No joins inside a D1 batch: equal column names would collide.
@@ -134,27 +142,26 @@ export const consoleRoutes = new Hono<AppEnv>()
           .where(
             and(
               eq(securityEvents.windowStart, windowOf(now)),
-              eq(securityEvents.source, source ?? ""),
+              eq(securityEvents.source, source),
               eq(securityEvents.action, "security.console_login_failed"),
             ),
           ),
       ]);
-      if (source !== null) refuseOverLimit(failures[0]?.n ?? 0, CONSOLE_LOGIN_FAILURES_PER_WINDOW, now, "Too many failed sign-ins. Wait a few minutes and try again.");
       const row = found[0] && owners[0] ? { device: found[0], employee: owners[0] } : undefined;
-      const refuse = async (message: string, sample: Record<string, unknown>) => {
-        await writeSecurityEvents(db, securityEventWrites(source, [{ action: "security.console_login_failed", sample }], now));
-        return invalid(message);
-      };
       if (!row || row.device.revokedAt !== null || !row.employee.active) {
-        throw await refuse("This passkey is not registered for the console.", { credentialId: response.id, reason: row ? "revoked" : "unknown" });
+        // No signature to check: counted per source, and past the limit not even counted.
+        refuseOverLimit(failures[0]?.n ?? 0, CONSOLE_LOGIN_FAILURES_PER_WINDOW, now, "Too many failed sign-ins. Wait a few minutes and try again.");
+        const sample = { credentialId: response.id.slice(0, 64), reason: row ? "revoked" : "unknown" };
+        await writeSecurityEvents(db, securityEventWrites(source, [{ action: "security.console_login_failed", sample }], now));
+        throw invalid("This passkey is not registered for the console.");
       }
+      // A known passkey: failures with it from this source are counted before its signature is checked.
+      const attempt = await reserveConsoleVerification(db, source, row.device.credentialId, now);
       const check = await verifyAssertion({ response, challenge, origin: c.env.CONSOLE_ORIGIN, rpId: rpIdOf(c.env), credential: row.device });
       if (!check.ok || (check.counter > 0 && check.counter <= row.device.counter)) {
-        throw await refuse("The passkey could not be verified.", {
-          deviceId: row.device.id,
-          message: check.ok ? "counter went backwards" : check.message,
-        });
+        throw invalid("The passkey could not be verified.");
       }
+      await attempt.release();
       const session = await newSession(db, { employeeId: row.employee.id, deviceId: row.device.id, now });
       try {
         await db.batch([

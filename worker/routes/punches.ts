@@ -17,6 +17,7 @@ import { recordPunches, type PunchContext } from "../services/punches";
 import { clientIp, extensionOrigins, ipGeo } from "../services/request";
 import { validate } from "../validation";
 import { rateLimitSource } from "../../shared/network";
+import { UNKNOWN_SOURCE } from "../services/security";
 
 function punchContext(c: Context<AppEnv>): PunchContext {
   return {
@@ -25,7 +26,7 @@ function punchContext(c: Context<AppEnv>): PunchContext {
     allowedOrigins: extensionOrigins(c.env),
     receivedAt: Date.now(),
     ip: clientIp(c),
-    source: rateLimitSource(clientIp(c)),
+    source: rateLimitSource(clientIp(c)) ?? UNKNOWN_SOURCE,
     geo: ipGeo(c),
   };
 }

@@ -4,8 +4,8 @@ import type { Context } from "hono";
 import canonicalize from "canonicalize";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import type { DB } from "../db/client";
-import { type Bound, prepare, preparedSql, queryPrepared } from "../db/prepared";
-import { auditCheckpoints, auditLog } from "../db/schema";
+import { type Bound, batchPrepared, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { auditLog } from "../db/schema";
 import type { AppEnv, Principal } from "../env";
 import { receiptKeysFor, signReceipt } from "./crypto";
 import { clientIp } from "./request";
@@ -99,27 +99,22 @@ const LAST_SEALED = preparedSql(
 const UNSEALED = prepare((db) =>
   db.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(sql.placeholder("limit")),
 );
-// One statement seals a whole page; the audit_log_seal_only trigger lets nothing else through.
-const SEAL_PAGE_UPDATE = preparedSql(
-  sql`UPDATE audit_log SET prev_hash = json_extract(page.value, '$[1]'), hash = json_extract(page.value, '$[2]')
-    FROM json_each(${sql.placeholder("page")}) AS page
-    WHERE audit_log.seq = json_extract(page.value, '$[0]') AND audit_log.hash IS NULL`,
+// One statement per entry, in seq order, in one batch: the audit_log_seal_in_order trigger checks
+// each link against the entry before, so a page computed from a stale head fails as a whole.
+const SEAL_ENTRY = preparedSql(
+  sql`UPDATE audit_log SET prev_hash = ${sql.placeholder("prevHash")}, hash = ${sql.placeholder("hash")}
+    WHERE seq = ${sql.placeholder("seq")} AND hash IS NULL`,
   (result) => result.meta.changes,
 );
-const CHECKPOINT_INSERT = prepare((db) =>
-  db
-    .insert(auditCheckpoints)
-    .values({
-      seq: sql.placeholder("seq"),
-      hash: sql.placeholder("hash"),
-      at: sql.placeholder("at"),
-      sealed: sql.placeholder("sealed"),
-      payload: sql.placeholder("payload"),
-      signature: sql.placeholder("signature"),
-      kid: sql.placeholder("kid"),
-    })
-    .onConflictDoNothing(),
+const CHECKPOINT_INSERT = preparedSql(
+  sql`INSERT INTO audit_checkpoints (seq, hash, at, sealed, payload, signature, kid)
+    SELECT ${sql.placeholder("seq")}, ${sql.placeholder("hash")}, ${sql.placeholder("at")}, ${sql.placeholder("sealed")},
+      ${sql.placeholder("payload")}, ${sql.placeholder("signature")}, ${sql.placeholder("kid")}
+    WHERE NOT EXISTS (SELECT 1 FROM audit_checkpoints WHERE seq = ${sql.placeholder("seq")})`,
+  (result) => result.meta.changes,
 );
+/** Attempts at a page that another sealer keeps overtaking, before this run leaves it to the next. */
+const SEAL_RETRIES = 3;
 
 export interface SealReport {
   /** Entries sealed by this run. */
@@ -139,8 +134,9 @@ export function checkpointPayload(head: { seq: number; hash: string }, at: numbe
  * Seals unsealed entries, oldest first, into the chain, a page at a time until none is left or
  * the time budget is spent, then signs a checkpoint of the new head with the receipt key: the
  * head is then fixed, so cutting the newest entries (which a rewritten chain could otherwise
- * hide) is found by comparing the chain with its last checkpoint. Two runs at once compute the
- * same hashes (the chain is a function of the entries), and only unsealed rows are written.
+ * hide) is found by comparing the chain with its last checkpoint. Two runs at once cannot break
+ * the chain: the database refuses a link that does not follow the entry before it, and the run
+ * whose page was refused reads the head again.
  */
 export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: number; budgetMs?: number }): Promise<SealReport> {
   const d1 = db.$client;
@@ -151,6 +147,7 @@ export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: numb
   let head = await queryPrepared(d1, [LAST_SEALED, {}]);
   let sealed = 0;
   let drained = false;
+  let overtaken = 0;
   while (Date.now() - started < budgetMs) {
     const pending = await queryPrepared(d1, [UNSEALED, { limit: SEAL_PAGE }]);
     if (pending.length === 0) {
@@ -158,14 +155,22 @@ export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: numb
       break;
     }
     let prev = head?.hash ?? GENESIS;
-    const page: [number, string, string][] = [];
+    const page: Bound[] = [];
     for (const entry of pending) {
       const hash = await entryHash(prev, entry);
-      page.push([entry.seq, prev, hash]);
+      page.push([SEAL_ENTRY, { seq: entry.seq, prevHash: prev, hash }]);
       prev = hash;
     }
-    sealed += await queryPrepared(d1, [SEAL_PAGE_UPDATE, { page: JSON.stringify(page) }]);
-    head = { seq: page[page.length - 1]![0], hash: prev };
+    try {
+      const written = await batchPrepared(d1, page);
+      sealed += written.reduce((n, r) => n + r.meta.changes, 0);
+      head = { seq: pending[pending.length - 1]!.seq, hash: prev };
+    } catch (err) {
+      // Another sealer moved the head meanwhile: start again from where it is now.
+      if (++overtaken > SEAL_RETRIES) throw err;
+      head = await queryPrepared(d1, [LAST_SEALED, {}]);
+      continue;
+    }
     if (pending.length < SEAL_PAGE) {
       drained = true;
       break;

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { RegistrationResponseJSON } from "../../shared/webauthn-json";
-import { auditInsert } from "./audit";
+import { auditInsertWhen } from "./audit";
 import { issueEmployeeToken, newSession } from "./sessions";
 import { FLOW_TTL_MS, registrationOptions, verifyRegistration } from "./webauthn";
 import { HOUR_MS } from "../../shared/time";
@@ -9,7 +9,7 @@ import { devices, employees, enrollmentCodes, webauthnFlows } from "../db/schema
 import { policyFrom, policyQuery } from "./policy";
 import { ApiError, RateLimitedError } from "../errors";
 import { enrollmentCodeHash, newEnrollmentCode, newId } from "./crypto";
-import { checkEnrollmentBudget, countEnrollmentFailure } from "./security";
+import { EVERYONE, reserveEnrollmentAttempt, securityEventWrites, writeSecurityEvents } from "./security";
 
 export const ENROLLMENT_CODE_TTL_MS = 72 * HOUR_MS;
 /** Failed registrations a code survives before it is burnt. */
@@ -78,15 +78,23 @@ interface Caller {
   secret: string;
 }
 
-/** Looks a code up within the wrong-code budget; a wrong code is counted against the caller. */
+/** Looks a code up within the wrong-code budget: the attempt is counted first, and a right code takes it back. */
 async function lookUpCode(db: DB, caller: Caller, code: string, purpose: Purpose, now: number) {
-  await checkEnrollmentBudget(db, caller.source, now);
+  const attempt = await reserveEnrollmentAttempt(db, caller.source, { purpose }, now);
   try {
-    return await findUsableCode(db, caller.secret, code, purpose, now);
+    const found = await findUsableCode(db, caller.secret, code, purpose, now);
+    await attempt.release();
+    return found;
   } catch (err) {
-    if (err instanceof ApiError && err.code === "ENROLLMENT_CODE_INVALID") await countEnrollmentFailure(db, caller.source, { purpose }, now);
+    if (!(err instanceof ApiError && err.code === "ENROLLMENT_CODE_INVALID")) await attempt.release();
     throw err;
   }
+}
+
+/** A wrong code met after the look-up (used meanwhile, burnt): counted like one at the look-up. */
+function countEnrollmentFailure(db: DB, source: string | null, sample: Record<string, unknown>, now: number) {
+  const event = { action: "security.enrollment_code_invalid" as const, sample };
+  return writeSecurityEvents(db, securityEventWrites(source ?? EVERYONE, [event], now, source !== null));
 }
 
 export async function beginEnrollment(
@@ -210,15 +218,20 @@ export async function completeEnrollment(
         AND NOT EXISTS (SELECT 1 FROM devices WHERE credential_id = ${credential.credentialId})`),
     ...(session.insert ? [session.insert] : []),
     ...(opts.consent ? [db.update(employees).set({ consentAt: opts.now }).where(eq(employees.id, employee.id))] : []),
-    auditInsert(db, {
-      action: "device.enrolled",
-      at: opts.now,
-      actor: { type: "employee", id: employee.id },
-      subjectType: "device",
-      subjectId: deviceId,
-      data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent },
-      ip: opts.ip,
-    }),
+    // Only if this request's device was inserted: the loser of a race with the same code writes nothing.
+    auditInsertWhen(
+      db,
+      {
+        action: "device.enrolled",
+        at: opts.now,
+        actor: { type: "employee", id: employee.id },
+        subjectType: "device",
+        subjectId: deviceId,
+        data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent, codeIssuedBy: found.code.createdBy },
+        ip: opts.ip,
+      },
+      sql`EXISTS (SELECT 1 FROM devices WHERE id = ${deviceId})`,
+    ),
   ]);
   if ((inserted as D1Result).meta.changes === 0) {
     // Any session row written belongs to a device that was not created: its token was never handed out.

@@ -37,7 +37,7 @@ export async function runMaintenance(db: DB, env: Pick<Env, "RECEIPT_KEY">, now:
     report.expired = results.reduce((n, r) => n + r.meta.changes, 0);
   });
   await step("security-events", async () => {
-    report.securityEntries = await flushSecurityEvents(db, now);
+    report.securityEntries = (await flushSecurityEvents(db, now)).entries;
   });
   await step("seal", async () => {
     report.seal = await sealAuditLog(db, env.RECEIPT_KEY, { now });

@@ -17,7 +17,15 @@ import { type CredentialRow, type PunchClaim, ruleContextFrom, ruleContextQuery,
 import { verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
 import type { IpGeo } from "./request";
-import { PUNCH_REFUSALS_PER_WINDOW, refuseOverLimit, type SecurityEvent, securityEventWrites } from "./security";
+import {
+  ASSERTION_FAILURES_PER_WINDOW,
+  CREDENTIAL_REFUSALS_PER_WINDOW,
+  credentialKey,
+  retryAfter,
+  type SecurityEvent,
+  securityEventWrites,
+} from "./security";
+import { RateLimitedError } from "../errors";
 import { issueEmployeeToken } from "./sessions";
 import { verifyAssertion } from "./webauthn";
 
@@ -32,8 +40,8 @@ export interface PunchContext {
   allowedOrigins: string[];
   receivedAt: number;
   ip: string | null;
-  /** Who rate limits and security events count against (an IPv4 address or an IPv6 /64). */
-  source: string | null;
+  /** Who rate limits and security events count against (an IPv4 address, an IPv6 /64, or `unknown`). */
+  source: string;
   geo: IpGeo;
 }
 
@@ -151,19 +159,47 @@ interface ProtocolOutcome {
  * from an allowed extension; the signature must cover exactly this punch (its challenge is the
  * punch's hash); the same signed punch again is answered from its record. Refusals are results
  * and security events, never exceptions.
+ *
+ * Two limits, each on its own kind of refusal, so that one never blocks the other: punches naming
+ * an unknown or dead credential, per source (past it they are refused unread); and failed
+ * signatures per source and credential (past it that credential's punches from that source are
+ * refused unverified). A live credential with good signatures is never refused for what others
+ * sent from the same address. Both count this request's refusals as they happen.
  */
 async function checkProtocol(ctx: PunchContext, read: RuleContextRows, candidates: Candidate[], results: Results): Promise<ProtocolOutcome> {
   const byCredential = new Map(read.credentials.map((r) => [r.device.credentialId, r]));
   const stored = new Map(read.existing.map((r) => [r.id, r]));
   const firstCopy = new Map<string, Candidate>();
   const outcome: ProtocolOutcome = { verified: [], events: [], duplicates: [] };
+  let credentialRefusals = read.refusals;
+  const assertionFailures = new Map(Object.entries(read.assertionFailures));
+  const limited = (c: Candidate, what: string) =>
+    failure(c.punch.id, 429, "RATE_LIMITED", `Too many ${what} from this network. Wait a few minutes and try again.`, { retryAfterMs: retryAfter(ctx.receivedAt) });
   const refuse = (c: Candidate, action: SecurityEvent["action"], sample: Record<string, unknown>, result: PunchOutcome) => {
-    outcome.events.push({ action, sample: { punchId: c.punch.id, employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, ...sample } });
+    if (action === "security.assertion_invalid") {
+      assertionFailures.set(c.punch.credentialId, (assertionFailures.get(c.punch.credentialId) ?? 0) + 1);
+    } else if (credentialRefusals >= CREDENTIAL_REFUSALS_PER_WINDOW) {
+      results[c.index] = limited(c, "punches with unknown passkeys");
+      return;
+    } else {
+      credentialRefusals += 1;
+    }
+    outcome.events.push({
+      action,
+      ...(action === "security.assertion_invalid" ? { key: credentialKey(ctx.source, c.punch.credentialId) } : {}),
+      sample: { punchId: c.punch.id, employeeId: c.punch.employeeId, credentialId: c.punch.credentialId, ...sample },
+    });
     results[c.index] = result;
   };
 
   for (const c of candidates) {
     const { punch } = c;
+    // The very same signed punch, assertion and all, as stored: verified when it was recorded.
+    const earlier: StoredPunch | undefined = stored.get(punch.id);
+    if (earlier && earlier.punchHash === c.hash && earlier.assertion === JSON.stringify(storedAssertion(c.assertion))) {
+      results[c.index] = replayResult(earlier);
+      continue;
+    }
     const found: CredentialRow | undefined = byCredential.get(punch.credentialId);
     if (!found || found.device.kind !== "extension" || found.device.employeeId !== punch.employeeId) {
       refuse(c, "security.credential_unknown", { reason: found ? "credential of another employee" : "no such credential" },
@@ -181,6 +217,10 @@ async function checkProtocol(ctx: PunchContext, read: RuleContextRows, candidate
         failure(punch.id, 403, "CREDENTIAL_REVOKED", "This passkey's extension is no longer allowed."));
       continue;
     }
+    if ((assertionFailures.get(punch.credentialId) ?? 0) >= ASSERTION_FAILURES_PER_WINDOW) {
+      results[c.index] = limited(c, "punches with bad signatures for this passkey");
+      continue;
+    }
     const check = await verifyAssertion({ response: c.assertion, challenge: c.hash, origin: device.rpId, rpId: device.rpId, credential: device });
     if (!check.ok) {
       refuse(c, "security.assertion_invalid", { deviceId: device.id, message: check.message },
@@ -189,7 +229,6 @@ async function checkProtocol(ctx: PunchContext, read: RuleContextRows, candidate
     }
 
     // Idempotency: the same signed punch again is answered from the record; the same id with other content is a conflict.
-    const earlier: StoredPunch | undefined = stored.get(punch.id);
     const sibling = firstCopy.get(punch.id);
     if (earlier || sibling) {
       if ((earlier?.punchHash ?? sibling!.hash) !== c.hash) {
@@ -417,11 +456,16 @@ async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Jud
   };
 }
 
+/**
+ * The answer to a punch sent again: its record and receipt. What people later added to the record
+ * (a review, a note) is not the sender's to read through a replay.
+ */
 function replayResult(row: StoredPunch): PunchOutcome {
+  const { review: _review, note: _note, createdBy: _createdBy, ...record } = toPunchRecord(row);
   return {
     id: row.id,
     status: 200,
-    punch: toPunchRecord(row),
+    punch: record,
     receipt: { payload: row.receiptPayload, signature: row.receiptSignature },
     employeeId: row.employeeId,
   };
@@ -475,12 +519,13 @@ export async function recordPunches(ctx: PunchContext, items: readonly unknown[]
   if (candidates.length === 0) return { results: results as PunchOutcome[], session: undefined };
 
   const read = await queryPrepared(ctx.db.$client, ruleContextQuery(candidates.map((c) => claimOf(c, ctx.receivedAt)), ctx.source, ctx.receivedAt));
-  if (ctx.source !== null) {
-    refuseOverLimit(read.refusals, PUNCH_REFUSALS_PER_WINDOW, ctx.receivedAt, "Too many refused punches from this network. Wait a few minutes and try again.");
-  }
   const policy = resolveSettings(read.policy);
 
   const protocol = await checkProtocol(ctx, read, candidates, results);
+  // Nothing in the request got past the limits: the whole request waits (the single route's one item too).
+  if (candidates.every((c) => results[c.index]?.status === 429)) {
+    throw new RateLimitedError(retryAfter(ctx.receivedAt), results[candidates[0]!.index]!.error!.message);
+  }
   const placed = placeInTime(protocol.verified, policy, ctx.receivedAt, results);
   const marks = judgeCounters(placed);
   const fresh = [];

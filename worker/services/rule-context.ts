@@ -91,8 +91,8 @@ export interface CredentialRow {
   employeeScheduleId: string | null;
 }
 
-/** A stored punch as idempotency needs it: everything but the signed text and the assertion. */
-export type StoredPunch = Omit<typeof punches.$inferSelect, "signedPunch" | "assertion">;
+/** A stored punch as idempotency needs it: everything but the signed text. */
+export type StoredPunch = Omit<typeof punches.$inferSelect, "signedPunch">;
 
 /** Everything a punch is checked and judged against, as the one statement below returns it. */
 export interface RuleContextRows {
@@ -107,8 +107,10 @@ export interface RuleContextRows {
   holidays: { date: string; name: string }[];
   /** For each punch, its employee's last counted punch before it. */
   previous: TimelineRow[];
-  /** Punches the request's source had refused in the current window (the rate limit). */
+  /** Punches refused for their credential from the request's source in the current window (a rate limit). */
   refusals: number;
+  /** Failed signatures per credential from the request's source in the current window (a rate limit). */
+  assertionFailures: Record<string, number>;
 }
 
 /** What the read needs to know of each punch before anything is verified. */
@@ -120,8 +122,8 @@ export interface PunchClaim {
   time: number;
 }
 
-/** Refusals that count against a source; a forged nonce does not (the punch is still recorded). */
-const REFUSALS: SecurityAction[] = ["security.credential_unknown", "security.credential_revoked", "security.origin_not_allowed", "security.assertion_invalid"];
+/** Refusals for the credential a punch names: they count against the source. */
+const CREDENTIAL_REFUSALS: SecurityAction[] = ["security.credential_unknown", "security.credential_revoked", "security.origin_not_allowed"];
 
 const timeline = (alias: string) => sql.raw(`json_object('id', ${alias}.id, 'employeeId', ${alias}.employee_id, 'kind', ${alias}.kind,
   'time', ${alias}.effective_time, 'geoLat', ${alias}.geo_lat, 'geoLon', ${alias}.geo_lon, 'geoAccuracy', ${alias}.geo_accuracy,
@@ -149,7 +151,7 @@ const RULE_CONTEXT = preparedSql(
         'employeeScheduleId', e.schedule_id))
       FROM devices d JOIN employees e ON e.id = d.employee_id
       WHERE d.credential_id IN (SELECT credential_id FROM claims)) AS credentials,
-    (SELECT json_group_array(${rowAsJson(punches, "x", ["signedPunch", "assertion"])}) FROM punches x
+    (SELECT json_group_array(${rowAsJson(punches, "x", ["signedPunch"])}) FROM punches x
       WHERE x.id IN (SELECT id FROM claims)) AS existing,
     (SELECT data FROM settings WHERE id = 1) AS policy,
     (SELECT json_group_array(json_object('id', s.id, 'name', s.name, 'timezone', s.timezone, 'kind', s.kind, 'days', json(s.days),
@@ -168,7 +170,10 @@ const RULE_CONTEXT = preparedSql(
                 AND (q.effective_time < c.time OR (q.effective_time = c.time AND q.id < c.id))
               ORDER BY q.effective_time DESC, q.id DESC LIMIT 1)
       FROM claims c WHERE c.employee_id IN (SELECT employee_id FROM known))) AS previous,
-    ${eventCountSql(REFUSALS)} AS refusals`,
+    ${eventCountSql(CREDENTIAL_REFUSALS)} AS refusals,
+    (SELECT json_group_object(substr(source, length(${sql.placeholder("source")}) + 2), count) FROM security_events
+      WHERE window_start = ${sql.placeholder("windowStart")} AND action = 'security.assertion_invalid'
+        AND source IN (SELECT ${sql.placeholder("source")} || ' ' || credential_id FROM claims)) AS assertionFailures`,
   (result): RuleContextRows => {
     const row = (result.results[0] ?? {}) as Record<string, string | number | null>;
     const list = <T>(text: unknown): T[] => (typeof text === "string" ? (JSON.parse(text) as T[]) : []);
@@ -183,12 +188,13 @@ const RULE_CONTEXT = preparedSql(
       holidays: list(row.holidays),
       previous: list(row.previous),
       refusals: Number(row.refusals ?? 0),
+      assertionFailures: typeof row.assertionFailures === "string" ? JSON.parse(row.assertionFailures) : {},
     };
   },
 );
 
 /** The punch request's one read with its values (see RULE_CONTEXT). */
-export function ruleContextQuery(claims: readonly PunchClaim[], source: string | null, receivedAt: number): Bound<RuleContextRows> {
+export function ruleContextQuery(claims: readonly PunchClaim[], source: string, receivedAt: number): Bound<RuleContextRows> {
   const times = claims.map((c) => c.time);
   return [
     RULE_CONTEXT,
@@ -198,7 +204,7 @@ export function ruleContextQuery(claims: readonly PunchClaim[], source: string |
       holidaysFrom: utcDate(Math.min(...times) - 2 * DAY_MS),
       holidaysTo: utcDate(Math.max(...times) + 2 * DAY_MS),
       windowStart: windowOf(receivedAt),
-      source: source ?? "",
+      source,
     },
   ];
 }

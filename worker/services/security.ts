@@ -1,23 +1,31 @@
 import { sql } from "drizzle-orm";
 import { MINUTE_MS } from "../../shared/time";
 import type { DB } from "../db/client";
-import { type Bound, batchPrepared, bind, prepare, preparedSql, queryPrepared } from "../db/prepared";
+import { type Bound, batchPrepared, prepare, preparedSql, queryPrepared } from "../db/prepared";
 import { securityEvents } from "../db/schema";
 import { RateLimitedError } from "../errors";
 
 // Security events (a refused punch, a failed sign-in, a wrong enrolment code) are counted per
-// source and fixed window, one row each, never one audit entry per event: however many a caller
-// sends, the log grows by one entry per source, action and window. The same counts are the rate
-// limits of the routes that work without signing in, so an honest caller, whose requests
-// succeed, is never refused, and a caller who keeps failing is stopped before the costly part.
+// key and fixed window, one row each, never one audit entry per event: the log grows by at most
+// one entry per key, action and window, and the many keys of a spread-out attack fold into one
+// entry. The same counts are the rate limits of the routes that work without signing in. A key is
+// a source (an IPv4 address or an IPv6 /64, `unknown` without a client IP), or a source and a
+// credential: refusals of one kind never block another, so a neighbour behind the same address
+// who sends forged punches never stops an honest employee's signed ones.
 
 export const SECURITY_WINDOW_MS = 15 * MINUTE_MS;
 
 /** The window a time falls in. */
 export const windowOf = (now: number) => now - (now % SECURITY_WINDOW_MS);
 
-/** A source stands for every caller at once in the global budgets. */
+/** The key of the global budgets. */
 export const EVERYONE = "*";
+
+/** Who counts without a client IP (only requests that did not come through Cloudflare's edge). */
+export const UNKNOWN_SOURCE = "unknown";
+
+/** The key of failures against one credential from one source. */
+export const credentialKey = (source: string, credentialId: string) => `${source} ${credentialId}`;
 
 export type SecurityAction =
   | "security.credential_unknown"
@@ -30,18 +38,22 @@ export type SecurityAction =
 
 export interface SecurityEvent {
   action: SecurityAction;
+  /** The key it counts against, when it is not the request's source. */
+  key?: string;
   /** What the event was about (ids, a message): kept for the first event of each window only. */
   sample: Record<string, unknown>;
 }
 
-/** Refusals of signed punches a source may cause per window before its punches are refused unread. */
-export const PUNCH_REFUSALS_PER_WINDOW = 100;
-
+/** Punches refused for their credential (unknown, revoked, another employee's) per source and window. */
+export const CREDENTIAL_REFUSALS_PER_WINDOW = 100;
+/** Failed signatures per credential and source and window, before that credential's punches from there are refused unverified. */
+export const ASSERTION_FAILURES_PER_WINDOW = 20;
 /** Wrong enrolment codes per window: per source, and from everyone together (a code is ~2^49.5). */
 export const ENROLLMENT_FAILURES = { perSource: 10, everyone: 300 } as const;
-
-/** Failed console sign-ins a source may cause per window. */
+/** Failed console sign-ins per window: with an unknown passkey per source, with a known one per source and passkey. */
 export const CONSOLE_LOGIN_FAILURES_PER_WINDOW = 20;
+/** Sources per action and window that get an audit entry of their own; the rest share one. */
+export const AUDITED_SOURCES_PER_WINDOW = 50;
 
 const EVENT_UPSERT = prepare((db) =>
   db
@@ -58,65 +70,30 @@ const EVENT_UPSERT = prepare((db) =>
     .onConflictDoUpdate({
       target: [securityEvents.windowStart, securityEvents.source, securityEvents.action],
       set: { count: sql`${securityEvents.count} + excluded.count`, lastAt: sql`excluded.last_at` },
-    }),
+    })
+    .returning({ count: securityEvents.count }),
 );
 
 /**
- * The writes that count `events` against `source` in the window of `now`: one upsert per action,
- * however many events, to batch with the request's other writes. `alsoEveryone` counts them in
- * the global budget too.
+ * The writes that count `events` against `source` (or each event's own key) in the window of
+ * `now`: one upsert per key and action, however many events, to batch with the request's other
+ * writes. `alsoEveryone` counts them in the global budget too.
  */
-export function securityEventWrites(source: string | null, events: readonly SecurityEvent[], now: number, alsoEveryone = false): Bound[] {
-  const byAction = new Map<SecurityAction, { count: number; sample: Record<string, unknown> }>();
+export function securityEventWrites(source: string, events: readonly SecurityEvent[], now: number, alsoEveryone = false): Bound[] {
+  const grouped = new Map<string, { key: string; action: SecurityAction; count: number; sample: Record<string, unknown> }>();
   for (const event of events) {
-    const seen = byAction.get(event.action);
-    if (seen) seen.count += 1;
-    else byAction.set(event.action, { count: 1, sample: event.sample });
+    const keys = [event.key ?? source, ...(alsoEveryone ? [EVERYONE] : [])];
+    for (const key of keys) {
+      const id = `${event.action}\n${key}`;
+      const seen = grouped.get(id);
+      if (seen) seen.count += 1;
+      else grouped.set(id, { key, action: event.action, count: 1, sample: event.sample });
+    }
   }
-  const sources = alsoEveryone ? [source ?? "unknown", EVERYONE] : [source ?? "unknown"];
-  return [...byAction].flatMap(([action, { count, sample }]) =>
-    sources.map((s): Bound => [EVENT_UPSERT, { windowStart: windowOf(now), source: s, action, count, at: now, sample }]),
-  );
-}
-
-/**
- * A SQL expression: how many times `source` caused one of `actions` in the current window. For
- * folding the rate limit's read into a route's own read. Placeholders `windowStart` and `source`.
- */
-export function eventCountSql(actions: readonly SecurityAction[]) {
-  return sql`(SELECT coalesce(sum(count), 0) FROM security_events WHERE window_start = ${sql.placeholder("windowStart")}
-    AND source = ${sql.placeholder("source")} AND action IN (${sql.join(actions.map((a) => sql`${a}`), sql`, `)}))`;
-}
-
-/** 429 with Retry-After at the end of the window, when `count` has reached `limit`. */
-export function refuseOverLimit(count: number, limit: number, now: number, message: string) {
-  if (count >= limit) throw new RateLimitedError(windowOf(now) + SECURITY_WINDOW_MS - now, message);
-}
-
-const ENROLLMENT_FAILURE_COUNTS = preparedSql(
-  sql`SELECT
-    coalesce((SELECT count FROM security_events WHERE window_start = ${sql.placeholder("windowStart")} AND source = ${sql.placeholder("source")}
-      AND action = 'security.enrollment_code_invalid'), 0) AS source,
-    coalesce((SELECT count FROM security_events WHERE window_start = ${sql.placeholder("windowStart")} AND source = '*'
-      AND action = 'security.enrollment_code_invalid'), 0) AS everyone`,
-  (result) => (result.results[0] ?? { source: 0, everyone: 0 }) as { source: number; everyone: number },
-);
-
-/**
- * Before an enrolment code is looked up: a source that has guessed wrong too often this window is
- * refused, and once everyone together has, so is any source that has guessed wrong at all. A source
- * without a failure always gets its look-up, so an office behind one address keeps enrolling.
- */
-export async function checkEnrollmentBudget(db: DB, source: string | null, now: number) {
-  const counts = await queryPrepared(db.$client, [ENROLLMENT_FAILURE_COUNTS, { windowStart: windowOf(now), source: source ?? "unknown" }]);
-  const message = "Too many wrong enrolment codes. Wait a few minutes and try again.";
-  if (source !== null) refuseOverLimit(counts.source, ENROLLMENT_FAILURES.perSource, now, message);
-  if (counts.source > 0 || source === null) refuseOverLimit(counts.everyone, ENROLLMENT_FAILURES.everyone, now, message);
-}
-
-/** Counts one wrong enrolment code against the source and the global budget (one round trip). */
-export async function countEnrollmentFailure(db: DB, source: string | null, sample: Record<string, unknown>, now: number) {
-  await writeSecurityEvents(db, securityEventWrites(source, [{ action: "security.enrollment_code_invalid", sample }], now, true));
+  return [...grouped.values()].map(({ key, action, count, sample }): Bound => [
+    EVENT_UPSERT,
+    { windowStart: windowOf(now), source: key, action, count, at: now, sample },
+  ]);
 }
 
 /** Writes security events on their own (one round trip), for routes that have nothing else to write. */
@@ -124,39 +101,138 @@ export async function writeSecurityEvents(db: DB, writes: readonly Bound[]) {
   if (writes.length > 0) await batchPrepared(db.$client, writes);
 }
 
-/** Closed windows turned into audit entries per run, at most (each is one entry). */
-const FLUSH_PAGE = 500;
+/**
+ * A SQL expression: how many times the key `source` caused one of `actions` in the current window.
+ * For folding a rate limit's read into a route's own read. Placeholders `windowStart` and `source`.
+ */
+export function eventCountSql(actions: readonly SecurityAction[]) {
+  return sql`(SELECT coalesce(sum(count), 0) FROM security_events WHERE window_start = ${sql.placeholder("windowStart")}
+    AND source = ${sql.placeholder("source")} AND action IN (${sql.join(actions.map((a) => sql`${a}`), sql`, `)}))`;
+}
 
-const CLOSED = sql`window_start <= ${sql.placeholder("lastClosed")}`;
-const ORDER = sql`ORDER BY window_start, source, action LIMIT ${FLUSH_PAGE}`;
-const FLUSH_INSERT = preparedSql(
+/** The wait until the current window ends. */
+export const retryAfter = (now: number) => windowOf(now) + SECURITY_WINDOW_MS - now;
+
+/** 429 with Retry-After at the end of the window, when `count` has reached `limit`. */
+export function refuseOverLimit(count: number, limit: number, now: number, message: string) {
+  if (count >= limit) throw new RateLimitedError(retryAfter(now), message);
+}
+
+/**
+ * Counts an attempt before the costly part (a code look-up, a signature check), so that requests
+ * in parallel cannot all slip under a limit that is only read first: each gets its own count back.
+ * Returns the counts after this attempt, per key, and the writes that take the attempt back when
+ * it succeeds (an honest attempt leaves no trace in the limits).
+ */
+async function reserve(db: DB, action: SecurityAction, keys: readonly string[], sample: Record<string, unknown>, now: number) {
+  const writes = keys.map((key): Bound => [EVENT_UPSERT, { windowStart: windowOf(now), source: key, action, count: 1, at: now, sample }]);
+  const results = await batchPrepared(db.$client, writes);
+  const counts = results.map((r) => ((r.results[0] as { count?: number } | undefined)?.count ?? 0) as number);
+  const refund = keys.map((key): Bound => [EVENT_UPSERT, { windowStart: windowOf(now), source: key, action, count: -1, at: now, sample }]);
+  return { counts, refund: () => batchPrepared(db.$client, refund) };
+}
+
+/**
+ * Before an enrolment code is looked up, the attempt is counted against the source and the global
+ * budget: a source past its own limit waits, and once everyone together has guessed wrong too
+ * often, so does any source that has guessed wrong before (a source's first attempt of a window
+ * always gets through, so an office behind one address keeps enrolling). A right code takes its
+ * attempt back (`release`); a wrong one leaves it counted.
+ * Without a client IP, only the global budget applies (such requests did not pass Cloudflare's edge).
+ */
+export async function reserveEnrollmentAttempt(db: DB, source: string | null, sample: Record<string, unknown>, now: number) {
+  const keys = source === null ? [EVERYONE] : [source, EVERYONE];
+  const { counts, refund } = await reserve(db, "security.enrollment_code_invalid", keys, sample, now);
+  const [own, everyone] = source === null ? [1, counts[0]!] : [counts[0]!, counts[1]!];
+  const message = "Too many wrong enrolment codes. Wait a few minutes and try again.";
+  try {
+    if (source !== null) refuseOverLimit(own - 1, ENROLLMENT_FAILURES.perSource, now, message);
+    if (own > 1 || source === null) refuseOverLimit(everyone - 1, ENROLLMENT_FAILURES.everyone, now, message);
+  } catch (err) {
+    // A refused attempt looks nothing up: it is no guess, and takes nothing from anyone's budget.
+    await refund();
+    throw err;
+  }
+  return { release: refund };
+}
+
+/**
+ * Before a console passkey's signature is checked: failures with this passkey from this source
+ * are counted first, and past the limit the attempt is refused unchecked. A verified sign-in
+ * takes its attempt back.
+ */
+export async function reserveConsoleVerification(db: DB, source: string, credentialId: string, now: number) {
+  const { counts, refund } = await reserve(db, "security.console_login_failed", [credentialKey(source, credentialId)], { credentialId }, now);
+  try {
+    refuseOverLimit(counts[0]! - 1, CONSOLE_LOGIN_FAILURES_PER_WINDOW, now, "Too many failed sign-ins with this passkey. Wait a few minutes and try again.");
+  } catch (err) {
+    await refund();
+    throw err;
+  }
+  return { release: refund };
+}
+
+// ---- from counters to the audit log ----------------------------------------------------------
+
+const CLOSED_GROUPS = preparedSql(
+  sql`SELECT window_start AS windowStart, action, count(*) AS sources FROM security_events
+    WHERE window_start <= ${sql.placeholder("lastClosed")} AND source <> '*' AND count > 0
+    GROUP BY window_start, action ORDER BY window_start, action LIMIT 200`,
+  (result) => result.results as { windowStart: number; action: string; sources: number }[],
+);
+const GROUP = sql`window_start = ${sql.placeholder("windowStart")} AND action = ${sql.placeholder("action")} AND source <> '*' AND count > 0`;
+const TOP = sql`ORDER BY count DESC, source LIMIT ${AUDITED_SOURCES_PER_WINDOW}`;
+const entryData = (count: string, extra = "") =>
+  sql.raw(`json_object('count', ${count}, 'windowStart', window_start, 'windowEnd', window_start + ${SECURITY_WINDOW_MS},
+    'firstAt', min(first_at), 'lastAt', max(last_at)${extra})`);
+// The busiest sources of a window, each its own entry (sample: what the first event was about).
+const FLUSH_TOP = preparedSql(
   sql`INSERT INTO audit_log (at, actor_type, actor_id, action, subject_type, subject_id, data, ip)
     SELECT last_at, 'anonymous', NULL, action, 'source', source,
       json_object('count', count, 'windowStart', window_start, 'windowEnd', window_start + ${SECURITY_WINDOW_MS},
         'firstAt', first_at, 'lastAt', last_at, 'sample', json(sample)), NULL
-    FROM security_events WHERE ${CLOSED} ${ORDER}`,
+    FROM security_events WHERE ${GROUP} ${TOP}`,
   (result) => result.meta.changes,
 );
-// The same rows as the insert: same condition, order and limit, in the same transaction.
-const FLUSH_DELETE = preparedSql(
-  sql`DELETE FROM security_events WHERE rowid IN (SELECT rowid FROM security_events WHERE ${CLOSED} ${ORDER})`,
+// Every other source of the window, folded into one entry with the count of sources.
+const FLUSH_REST = preparedSql(
+  sql`INSERT INTO audit_log (at, actor_type, actor_id, action, subject_type, subject_id, data, ip)
+    SELECT max(last_at), 'anonymous', NULL, action, 'sources', 'others', ${entryData("sum(count)", ", 'sources', count(*)")}, NULL
+    FROM security_events WHERE ${GROUP} AND rowid NOT IN (SELECT rowid FROM security_events WHERE ${GROUP} ${TOP})
+    GROUP BY window_start, action HAVING count(*) > 0`,
   (result) => result.meta.changes,
 );
-// The global budget's rows only count; the per-source rows already say everything.
-const FORGET_EVERYONE = preparedSql(sql`DELETE FROM security_events WHERE ${CLOSED} AND source = '*'`, (result) => result.meta.changes);
+const FORGET_GROUP = preparedSql(
+  sql`DELETE FROM security_events WHERE window_start = ${sql.placeholder("windowStart")} AND action = ${sql.placeholder("action")}`,
+  (result) => result.meta.changes,
+);
+// The global budget's rows only count; and attempts that were all taken back leave rows of 0.
+const FORGET_REST = preparedSql(
+  sql`DELETE FROM security_events WHERE window_start <= ${sql.placeholder("lastClosed")} AND (source = '*' OR count <= 0)`,
+  (result) => result.meta.changes,
+);
 
 /**
- * Turns every closed window into one audit entry per source and action (`security.*`, data:
- * count, window, first and last time, the first event's sample) and forgets the counters, a
- * page at a time, each page in one transaction. Returns how many entries were written.
+ * Turns every closed window into audit entries (`security.*`, data: count, window, first and
+ * last time, the first event's sample): one per source for the busiest sources of each action,
+ * one for all the others together; then forgets the counters. Each window and action is one
+ * transaction. Stops when the time budget is spent (the next run carries on). Returns the
+ * entries written and whether everything closed was flushed.
  */
-export async function flushSecurityEvents(db: DB, now: number): Promise<number> {
+export async function flushSecurityEvents(db: DB, now: number, budgetMs = 10_000): Promise<{ entries: number; drained: boolean }> {
   const d1 = db.$client;
-  const values = { lastClosed: windowOf(now) - SECURITY_WINDOW_MS };
-  let written = 0;
+  const started = Date.now();
+  const lastClosed = windowOf(now) - SECURITY_WINDOW_MS;
+  await queryPrepared(d1, [FORGET_REST, { lastClosed }]);
+  let entries = 0;
   for (;;) {
-    const [, inserted] = await d1.batch([bind(d1, [FORGET_EVERYONE, values]), bind(d1, [FLUSH_INSERT, values]), bind(d1, [FLUSH_DELETE, values])]);
-    written += inserted!.meta.changes;
-    if (inserted!.meta.changes < FLUSH_PAGE) return written;
+    const groups = await queryPrepared(d1, [CLOSED_GROUPS, { lastClosed }]);
+    if (groups.length === 0) return { entries, drained: true };
+    for (const group of groups) {
+      if (Date.now() - started >= budgetMs) return { entries, drained: false };
+      const values = { windowStart: group.windowStart, action: group.action };
+      const [top, rest] = await batchPrepared(d1, [[FLUSH_TOP, values], [FLUSH_REST, values], [FORGET_GROUP, values]]);
+      entries += top!.meta.changes + rest!.meta.changes;
+    }
   }
 }
