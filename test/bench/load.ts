@@ -1,6 +1,6 @@
 /**
  * Sends pre-built request bodies to one URL at a fixed concurrency, timing each request, and
- * summarises latency, throughput, errors and the product's D1 round trips (Server-Timing).
+ * summarises latency, throughput, errors and each Worker's D1 round trips and rows (Server-Timing).
  */
 import { performance } from "node:perf_hooks";
 
@@ -8,7 +8,7 @@ export interface Sample {
   /** HTTP status, or 0 when the request itself failed (connection error). */
   status: number;
   ms: number;
-  /** From `Server-Timing: d1;dur=..;desc="N round trips"`, when the Worker sends it. */
+  /** From `Server-Timing: d1;dur=..;desc="N round trips", d1-rows;desc="read=R written=W"`, when the Worker sends it. */
   d1: D1Timing | null;
   /** The answer's text for failures (cut short), for the report. */
   error?: string;
@@ -26,17 +26,25 @@ export interface D1Timing {
   roundTrips: number;
   /** Time the Worker spent waiting for D1 (its own clock; coarse, I/O-bound). */
   ms: number;
+  /** Rows D1 read and wrote for the request (the statements' `meta.rows_read` / `rows_written`), when reported. */
+  rows: { read: number; written: number } | null;
 }
 
-/** Reads `d1;dur=<ms>;desc="<n> round trips"` from a Server-Timing header. */
+/**
+ * Reads `d1;dur=<ms>;desc="<n> round trips"` and `d1-rows;desc="read=<R> written=<W>"` from the
+ * Server-Timing header (several headers arrive joined with commas).
+ */
 export function d1Timing(headers: Headers): D1Timing | null {
-  const entry = headers
-    .get("Server-Timing")
-    ?.split(",")
-    .find((e) => e.trim().startsWith("d1;"));
+  const entries = headers.get("Server-Timing")?.split(",").map((e) => e.trim()) ?? [];
+  const entry = entries.find((e) => e.startsWith("d1;"));
   const trips = entry?.match(/desc="(\d+) round trips"/);
   if (!entry || !trips) return null;
-  return { roundTrips: Number(trips[1]), ms: Number(entry.match(/dur=([\d.]+)/)?.[1] ?? NaN) };
+  const rows = entries.find((e) => e.startsWith("d1-rows;"))?.match(/desc="read=(\d+) written=(\d+)"/);
+  return {
+    roundTrips: Number(trips[1]),
+    ms: Number(entry.match(/dur=([\d.]+)/)?.[1] ?? NaN),
+    rows: rows ? { read: Number(rows[1]), written: Number(rows[2]) } : null,
+  };
 }
 
 /**
@@ -95,7 +103,14 @@ export interface Summary {
   throughput: number;
   latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
   /** D1 use per successful punch, from Server-Timing; null when the Worker does not send it. */
-  d1: { roundTripsMean: number; roundTripsMax: number; msMean: number; samples: number } | null;
+  d1: {
+    roundTripsMean: number;
+    roundTripsMax: number;
+    msMean: number;
+    samples: number;
+    /** Rows read and written per punch (D1's `meta`); null when the Worker does not report them. */
+    rows: { readMean: number; readMax: number; writtenMean: number; writtenMax: number } | null;
+  } | null;
   /** Counts of `describe`'s tags over the 201 answers. */
   outcomes: Record<string, number>;
 }
@@ -140,10 +155,20 @@ export function summarise(samples: readonly Sample[], wallMs: number): Summary {
             roundTripsMax: Math.max(...timings.map((t) => t.roundTrips)),
             msMean: round(mean(timings.map((t) => t.ms)), 2),
             samples: timings.length,
+            rows: rowsSummary(timings),
           }
         : null,
     outcomes,
   };
+}
+
+function rowsSummary(timings: readonly D1Timing[]): NonNullable<Summary["d1"]>["rows"] {
+  const rows = timings.map((t) => t.rows).filter((r) => r !== null);
+  if (rows.length === 0) return null;
+  const read = rows.map((r) => r.read);
+  const written = rows.map((r) => r.written);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return { readMean: round(mean(read), 2), readMax: Math.max(...read), writtenMean: round(mean(written), 2), writtenMax: Math.max(...written) };
 }
 
 export function round(value: number, digits: number): number {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: the punch path of the real Worker under `wrangler dev`, against a baseline
- * Worker that only verifies one signature and inserts one row (test/bench/baseline-worker.ts).
- * See test/bench/README.md for what it measures and how to read it.
+ * `npm run bench`: the punch path of the real Worker under `wrangler dev`, against the floor of a
+ * punch with one read and one write, and a baseline Worker that only verifies one signature and
+ * inserts one row (test/bench/baseline-worker.ts); then the product again over a long history,
+ * for its D1 rows per punch. See test/bench/README.md for what it measures and how to read it.
  *
  * Exits non-zero only when the bench cannot run (a server does not start, setup fails, no
  * request succeeds); missed targets and failed punches are reported, not fatal.
@@ -11,6 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { v7 as uuidv7 } from "uuid";
+import { addDays, zonedInstant } from "../../shared/schedule";
+import { localDate, utcDate } from "../../shared/time";
 import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "../support/api-client";
 import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
 import { cpuMs, workerdPids } from "./procs";
@@ -29,19 +33,31 @@ const PUNCHES_PER_EMPLOYEE = int("BENCH_PUNCHES_PER_EMPLOYEE", 5);
 const SETUP_CONCURRENCY = int("BENCH_SETUP_CONCURRENCY", 20);
 const LOAD_CONCURRENCY = int("BENCH_CONCURRENCY", 50);
 const WARMUP = int("BENCH_WARMUP", 200);
+/** The product's second, shorter run: after this many days of history (2 punches a day per employee) ... */
+const HISTORY_DAYS = int("BENCH_HISTORY_DAYS", 30);
+/** ... it measures this many punches per employee, for the D1 rows per punch. */
+const HISTORY_PUNCHES_PER_EMPLOYEE = int("BENCH_HISTORY_PUNCHES_PER_EMPLOYEE", 2);
 const TIMESHEET_EMPLOYEES = int("BENCH_TIMESHEET_EMPLOYEES", 1000);
 const TIMESHEET_REPEATS = int("BENCH_TIMESHEET_REPEATS", 3);
 /** `punches` or `timesheet` runs one half of the bench; unset runs both. */
 const ONLY = process.env.BENCH_ONLY ?? "";
-/** `BENCH_PROFILE=1`: a CPU profile of the product during the measured punch run (test/bench/profile.ts). */
+/** `BENCH_PROFILE=1`: CPU profiles of the product and the floor during their measured punch runs (test/bench/profile.ts). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
 if (!["", "punches", "timesheet"].includes(ONLY)) throw new Error("BENCH_ONLY must be punches or timesheet");
-for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY })) {
+for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY, HISTORY_DAYS, HISTORY_PUNCHES_PER_EMPLOYEE })) {
   if (!(value >= 1)) throw new Error(`BENCH_${name} must be a positive integer`);
 }
 if (!(WARMUP >= 0)) throw new Error("BENCH_WARMUP must be 0 or more");
-/** Reported, never asserted: the product's p50 may be at most this multiple of the baseline's. */
+/**
+ * Reported, never asserted: the product's p50 may be at most this multiple of the floor's (the
+ * same run's two-round-trip floor: what the budget of one read and one write costs by itself).
+ */
 const P50_RATIO_TARGET = 1.3;
+/**
+ * The tampered-signature check comes from its own address (TEST-NET-1), so its refusals never
+ * count against an employee's source in the product's refused-punch rate limit.
+ */
+const TAMPER_IP = "192.0.2.1";
 
 const RESULTS_FILE = join(ROOT, "test/bench/results.json");
 const PRODUCT_CONFIG = "wrangler.toml";
@@ -133,7 +149,42 @@ async function loadPhase(
   return { summary, tamperedRefused };
 }
 
-/** The same request with a corrupted signature (the last base64url character changed). */
+/**
+ * A long history for the same employees, written straight into the product's D1: `days` days
+ * before today, an in at 09:00 and an out at 18:00 (Berlin) each. Source `manual` (entered by the
+ * admin), so no audit trigger fires and the rows are only punches.
+ */
+function historySql(employees: readonly Employee[], days: number, createdBy: string): { sql: string; punches: number } {
+  const tz = "Europe/Berlin";
+  const today = utcDate(Date.now());
+  const lines: string[] = [];
+  let rows: string[] = [];
+  let count = 0;
+  const flush = () => {
+    if (rows.length === 0) return;
+    lines.push(
+      `INSERT INTO punches (id, employee_id, device_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature, created_by) VALUES\n${rows.join(",\n")};`,
+    );
+    rows = [];
+  };
+  for (const e of employees) {
+    for (let d = days; d >= 1; d--) {
+      const date = addDays(today, -d);
+      for (const [time, kind] of [["09:00", "in"], ["18:00", "out"]] as const) {
+        const at = zonedInstant(date, time, tz) + (e.index % 10) * 60_000;
+        rows.push(
+          `(${q(uuidv7({ msecs: at }))}, ${q(e.id)}, NULL, 'manual', '${kind}', ${at}, '${tz}', ${at}, ${at}, ${q(localDate(at, tz))}, 'online', 'accepted', '[]', 'bench-history', '', '', ${q(createdBy)})`,
+        );
+        count++;
+        if (rows.length >= 200) flush(); // D1 takes statements up to 100 KB
+      }
+    }
+  }
+  flush();
+  return { sql: lines.join("\n"), punches: count };
+}
+
+/** The same request with a corrupted signature (the last base64url character changed), from its own address. */
 function withTamperedSignature(request: LoadRequest): LoadRequest {
   const body = JSON.parse(request.body);
   const sig: string = body.assertion.response.signature;
@@ -141,7 +192,7 @@ function withTamperedSignature(request: LoadRequest): LoadRequest {
   // one that changes those bits (our encoder leaves padding bits zero, so A↔Q, else → A do).
   const last = sig.at(-1)!;
   body.assertion.response.signature = sig.slice(0, -1) + (last === "A" ? "Q" : "A");
-  return { ...request, label: `${request.label} (tampered)`, body: JSON.stringify(body) };
+  return { label: `${request.label} (tampered)`, headers: { ...request.headers, "CF-Connecting-IP": TAMPER_IP }, body: JSON.stringify(body) };
 }
 
 // ---- the run ---------------------------------------------------------------------------------
@@ -149,6 +200,9 @@ function withTamperedSignature(request: LoadRequest): LoadRequest {
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), "clockwork-bench-"));
   log(`work dir ${tmp} (wrangler logs: product.log, baseline.log)`);
+  // wrangler always writes a debug log as well (every inspector event of every request: about
+  // 100 MB a run); into the work directory with the rest, not ~/.config/.wrangler/logs.
+  process.env.WRANGLER_LOG_PATH ??= join(tmp, "wrangler-debug");
   const started = performance.now();
 
   // wrangler.toml serves the console build as static assets; the bench does not need it built,
@@ -191,6 +245,10 @@ async function main() {
     const punch = await punchBench({ tmp, productBundle, baselineBundle, emptyAssets, envFile, setupToken });
     results.punches = punch.results;
     failed ||= punch.failed;
+    // Written and printed now, so that a failure in the timesheet half does not lose them.
+    results.totalSeconds = round((performance.now() - started) / 1000, 1);
+    writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
+    printTable(punch.results);
   }
   if (ONLY !== "punches") {
     const month = lastLongMonth(new Date());
@@ -213,7 +271,6 @@ async function main() {
   }
   results.totalSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
-  if (results.punches) printTable(results.punches as Parameters<typeof printTable>[0]);
   if (results.timesheet) printTimesheet(results.timesheet as Parameters<typeof printTimesheet>[0]);
   log(`results written to ${RESULTS_FILE}; whole run ${results.totalSeconds} s`);
 
@@ -255,20 +312,27 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
   const productLog = join(tmp, "product.log");
   let t = performance.now();
   await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", productState, "--config", PRODUCT_CONFIG], productLog);
-  const productPort = await freePort();
   // Console routes demand Origin = CONSOLE_ORIGIN, and its hostname is the console's RP ID.
-  const consoleOrigin = `http://localhost:${productPort}`;
-  const product = await DevServer.start({
-    config: PRODUCT_CONFIG,
-    bundle: productBundle,
-    assets: emptyAssets,
-    port: productPort,
-    persistTo: productState,
-    envFile,
-    vars: { CONSOLE_ORIGIN: consoleOrigin },
-    logFile: productLog,
-    healthPath: "/api/health",
-  });
+  // SERVER_TIMING=on: the product reports each request's D1 round trips and rows (off in wrangler.toml).
+  const startProduct = async () => {
+    const port = await freePort();
+    const consoleOrigin = `http://localhost:${port}`;
+    const server = await DevServer.start({
+      config: PRODUCT_CONFIG,
+      bundle: productBundle,
+      assets: emptyAssets,
+      port,
+      persistTo: productState,
+      envFile,
+      vars: { CONSOLE_ORIGIN: consoleOrigin, SERVER_TIMING: "on" },
+      logFile: productLog,
+      healthPath: "/api/health",
+    });
+    return { server, consoleOrigin };
+  };
+  const first = await startProduct();
+  const { consoleOrigin } = first;
+  let product = first.server; // started again for the run with history
   log(`product Worker up at ${product.url} in ${seconds(t)}`);
   const api = new Api(product.url);
 
@@ -312,24 +376,28 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
 
   // ---- pre-sign every punch (warm-up first), with one fresh nonce ----------------------------
   // A nonce proves "signed no earlier than"; younger than 5 minutes at arrival, the punch is
-  // online. All punches share it, so the product run must (and does) finish within that time.
-  t = performance.now();
-  const nonceRes = await api.expect(200, "GET", "/api/punch/nonce");
-  const nonce = nonceRes.json.nonce as string;
+  // online. All punches of a run share it, so each product run must (and does) finish within that time.
   const kinds = new Map<Employee, "in" | "out">();
   const nextKind = (e: Employee) => {
     const kind = kinds.get(e) === "in" ? "out" : "in"; // in, out, in, ... per employee
     kinds.set(e, kind);
     return kind;
   };
-  const sign = (e: Employee) => signPunch(e, nextKind(e), nonce);
-  const warmupPunches: SignedPunch[] = [];
-  for (let i = 0; i < WARMUP; i++) warmupPunches.push(await sign(employees[i % employees.length]!));
-  // Round by round (every employee's 1st punch, then every 2nd ...), as a morning rush would be.
-  const measuredPunches: SignedPunch[] = [];
-  for (let round = 0; round < PUNCHES_PER_EMPLOYEE; round++) {
-    for (const e of employees) measuredPunches.push(await sign(e));
-  }
+  const signRun = async (rounds: number) => {
+    const nonce = (await new Api(product.url).expect(200, "GET", "/api/punch/nonce")).json.nonce as string;
+    const sign = (e: Employee) => signPunch(e, nextKind(e), nonce);
+    const warmup: SignedPunch[] = [];
+    for (let i = 0; i < WARMUP; i++) warmup.push(await sign(employees[i % employees.length]!));
+    // Round by round (every employee's 1st punch, then every 2nd ...), as a morning rush would be.
+    const measured: SignedPunch[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const e of employees) measured.push(await sign(e));
+    }
+    // A punch never sent before, for the tamper check after the run.
+    return { warmup, measured, spare: await sign(employees[0]!) };
+  };
+  t = performance.now();
+  const { warmup: warmupPunches, measured: measuredPunches, spare } = await signRun(PUNCHES_PER_EMPLOYEE);
   log(`signed ${warmupPunches.length} warm-up + ${measuredPunches.length} punches in ${seconds(t)}`);
 
   const headersOf = (p: SignedPunch) => ({ "CF-Connecting-IP": p.employee.ip, Origin: extensionOrigin });
@@ -343,8 +411,6 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
     ...productRequest(p),
     body: JSON.stringify({ punch: p.punch, assertion: p.assertion, publicKey: p.employee.publicKey }),
   });
-  // A punch never sent before, for the tamper check after each run.
-  const spare = await sign(employees[0]!);
 
   // ---- product run -----------------------------------------------------------------------------
   const productResult = await loadPhase(
@@ -356,6 +422,29 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
     withTamperedSignature(productRequest(spare)),
     (json) => `${json.punch?.mode}/${json.punch?.status}`,
     PROFILE ? profileAround(product.inspectorPort, join(ROOT, "test/bench/product.cpuprofile")) : undefined,
+  );
+  await product.stop();
+  log("product Worker stopped");
+
+  // ---- the product again, over a long history: D1 rows per punch must not grow with it ---------
+  t = performance.now();
+  const history = historySql(employees, HISTORY_DAYS, admin.id);
+  const historyFile = join(tmp, "history.sql");
+  writeFileSync(historyFile, history.sql);
+  await wranglerRun(["d1", "execute", "DB", "--local", "--persist-to", productState, "--config", PRODUCT_CONFIG, "--file", historyFile, "--yes"], productLog);
+  product = (await startProduct()).server;
+  log(`history: ${history.punches} punches (${HISTORY_DAYS} days × 2 × ${EMPLOYEES} employees) written, product up again at ${product.url} in ${seconds(t)}`);
+  t = performance.now();
+  const later = await signRun(HISTORY_PUNCHES_PER_EMPLOYEE);
+  log(`signed ${later.warmup.length} warm-up + ${later.measured.length} punches in ${seconds(t)}`);
+  const historyResult = await loadPhase(
+    "product with history",
+    product,
+    `${product.url}/api/punches`,
+    later.warmup.map(productRequest),
+    later.measured.map(productRequest),
+    withTamperedSignature(productRequest(later.spare)),
+    (json) => `${json.punch?.mode}/${json.punch?.status}`,
   );
   await product.stop();
   log("product Worker stopped");
@@ -386,6 +475,9 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
       warmupPunches.map(baselineRequest),
       measuredPunches.map(baselineRequest),
       withTamperedSignature(baselineRequest(spare)),
+      undefined,
+      // The floor's profile too, to compare with the product's: what does the product do that the floor does not?
+      PROFILE && name === "floor" ? profileAround(server.inspectorPort, join(ROOT, "test/bench/floor.cpuprofile")) : undefined,
     );
     await server.stop();
     log(`${name} Worker stopped`);
@@ -398,8 +490,17 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
   const p = productResult.summary;
   const b = baselineResult.summary;
   const f = floorResult.summary;
-  const p50Ratio = round(p.latencyMs.p50 / b.latencyMs.p50, 2);
-  const throughputRatio = round(p.throughput / b.throughput, 2);
+  const h = historyResult.summary;
+  const ratiosOf = (x: PhaseResult["summary"], y: PhaseResult["summary"]): Ratios => ({
+    p50: round(x.latencyMs.p50 / y.latencyMs.p50, 2),
+    p95: round(x.latencyMs.p95 / y.latencyMs.p95, 2),
+    p99: round(x.latencyMs.p99 / y.latencyMs.p99, 2),
+    throughput: round(x.throughput / y.throughput, 2),
+    workerdCpu: round(x.workerdCpuMsPerPunch / y.workerdCpuMsPerPunch, 2),
+  });
+  const productOverFloor = ratiosOf(p, f);
+  const rowsBefore = p.d1?.rows ?? null;
+  const rowsAfter = h.d1?.rows ?? null;
   const results = {
     parameters: {
       employees: EMPLOYEES,
@@ -413,75 +514,125 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
     setupSeconds: round(setupSeconds, 1),
     product: { ...p, tamperedSignature: productResult.tamperedRefused },
     baseline: { ...b, tamperedSignature: baselineResult.tamperedRefused },
-    ratios: {
-      p50: p50Ratio,
-      p50Target: P50_RATIO_TARGET,
-      p50TargetMet: p50Ratio <= P50_RATIO_TARGET,
-      p95: round(p.latencyMs.p95 / b.latencyMs.p95, 2),
-      p99: round(p.latencyMs.p99 / b.latencyMs.p99, 2),
-      throughput: throughputRatio,
-      workerdCpu: round(p.workerdCpuMsPerPunch / b.workerdCpuMsPerPunch, 2),
-      floorP50: round(f.latencyMs.p50 / b.latencyMs.p50, 2),
-      floorThroughput: round(f.throughput / b.throughput, 2),
-      floorWorkerdCpu: round(f.workerdCpuMsPerPunch / b.workerdCpuMsPerPunch, 2),
-    },
     floor: { ...f, tamperedSignature: floorResult.tamperedRefused },
+    target: {
+      what: "product p50 / floor p50",
+      ratio: productOverFloor.p50,
+      atMost: P50_RATIO_TARGET,
+      met: productOverFloor.p50 <= P50_RATIO_TARGET,
+    },
+    ratios: {
+      productOverFloor,
+      productOverBaseline: ratiosOf(p, b),
+      floorOverBaseline: ratiosOf(f, b),
+    },
+    // The product's D1 rows per punch with the company's history as the run left it, and again
+    // after HISTORY_DAYS more days of it for every employee.
+    history: {
+      days: HISTORY_DAYS,
+      punchesAdded: history.punches,
+      measuredPunches: later.measured.length,
+      warmupPunches: later.warmup.length,
+      productWithHistory: { ...h, tamperedSignature: historyResult.tamperedRefused },
+      rowsPerPunch: {
+        before: rowsBefore,
+        after: rowsAfter,
+        // after / before of the means: 1.00 is flat.
+        ratio:
+          rowsBefore && rowsAfter
+            ? {
+                read: round(rowsAfter.readMean / rowsBefore.readMean, 2),
+                written: round(rowsAfter.writtenMean / rowsBefore.writtenMean, 2),
+              }
+            : null,
+      },
+    },
   };
-  return { results, failed: p.errors > 0 || b.errors > 0 || f.errors > 0 };
+  return { results, failed: p.errors > 0 || b.errors > 0 || f.errors > 0 || h.errors > 0 };
+}
+
+interface Ratios {
+  p50: number;
+  p95: number;
+  p99: number;
+  throughput: number;
+  workerdCpu: number;
 }
 
 type PhaseSummary = Summary & { workerdCpuMsPerPunch: number; tamperedSignature: { ok: boolean } };
+
+/** Prints rows of cells as a table: the first column left-aligned, the others right-aligned. */
+function printRows(rows: string[][]) {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("   "));
+  }
+}
+
+const trips = (s: Summary) => (s.d1 ? `mean ${s.d1.roundTripsMean}, max ${s.d1.roundTripsMax}` : "n/a (no Server-Timing)");
+const rowsRead = (s: Summary) => (s.d1?.rows ? `mean ${s.d1.rows.readMean}, max ${s.d1.rows.readMax}` : "n/a");
+const rowsWritten = (s: Summary) => (s.d1?.rows ? `mean ${s.d1.rows.writtenMean}, max ${s.d1.rows.writtenMax}` : "n/a");
 
 function printTable(r: {
   parameters: { measuredPunches: number; loadConcurrency: number };
   product: PhaseSummary;
   baseline: PhaseSummary;
   floor: PhaseSummary;
-  ratios: {
-    p50: number;
-    p95: number;
-    p99: number;
-    throughput: number;
-    p50Target: number;
-    p50TargetMet: boolean;
-    workerdCpu: number;
-    floorP50: number;
-    floorThroughput: number;
-    floorWorkerdCpu: number;
+  target: { ratio: number; atMost: number; met: boolean };
+  ratios: { productOverFloor: Ratios; productOverBaseline: Ratios; floorOverBaseline: Ratios };
+  history: {
+    days: number;
+    punchesAdded: number;
+    measuredPunches: number;
+    productWithHistory: PhaseSummary;
+    rowsPerPunch: { ratio: { read: number; written: number } | null };
   };
 }) {
-  const { product: p, baseline: b, floor: f, ratios } = r;
-  const trips = (s: Summary) => (s.d1 ? `mean ${s.d1.roundTripsMean}, max ${s.d1.roundTripsMax}` : "n/a (no Server-Timing)");
-  const each = (read: (s: PhaseSummary) => string): [string, string, string] => [read(p), read(b), read(f)];
-  const rows: string[][] = [
-    ["", "product", "baseline", "floor", "product/baseline", "floor/baseline"],
-    ["throughput (punches/s)", ...each((s) => s.throughput.toFixed(1)), ratios.throughput.toFixed(2), ratios.floorThroughput.toFixed(2)],
-    [
-      "latency p50 (ms)",
-      ...each((s) => s.latencyMs.p50.toFixed(1)),
-      `${ratios.p50.toFixed(2)}  (target ≤ ${ratios.p50Target}: ${ratios.p50TargetMet ? "met" : "MISSED"})`,
-      ratios.floorP50.toFixed(2),
-    ],
-    ["latency p95 (ms)", ...each((s) => s.latencyMs.p95.toFixed(1)), ratios.p95.toFixed(2), ""],
-    ["latency p99 (ms)", ...each((s) => s.latencyMs.p99.toFixed(1)), ratios.p99.toFixed(2), ""],
-    ["latency max (ms)", ...each((s) => s.latencyMs.max.toFixed(1)), "", ""],
-    ["workerd CPU/punch (ms)", ...each((s) => s.workerdCpuMsPerPunch.toFixed(2)), ratios.workerdCpu.toFixed(2), ratios.floorWorkerdCpu.toFixed(2)],
-    ["errors (non-201)", ...each((s) => String(s.errors)), "", ""],
-    ["D1 round trips/punch", ...each(trips), "", ""],
-    ["D1 wait/punch, mean (ms)", ...each((s) => (s.d1 ? s.d1.msMean.toFixed(1) : "n/a")), "", ""],
-    ["tampered signature refused", ...each((s) => (s.tamperedSignature.ok ? "yes" : "NO")), "", ""],
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  console.log(`\nPunch path, ${r.parameters.measuredPunches} pre-signed punches at concurrency ${r.parameters.loadConcurrency}, one after the other on this machine:\n`);
-  for (const [i, row] of rows.entries()) {
-    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   "));
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("   "));
-  }
+  const { product: p, baseline: b, floor: f, target } = r;
+  const { productOverFloor: pf, productOverBaseline: pb, floorOverBaseline: fb } = r.ratios;
+  const each = (read: (s: PhaseSummary) => string): [string, string, string] => [read(p), read(f), read(b)];
+  const ratio = (pick: (x: Ratios) => number): [string, string, string] => [pick(pf).toFixed(2), pick(pb).toFixed(2), pick(fb).toFixed(2)];
+  console.log(`\nPunch path, ${r.parameters.measuredPunches} pre-signed punches at concurrency ${r.parameters.loadConcurrency}, one Worker after the other on this machine:\n`);
+  printRows([
+    ["", "product", "floor", "baseline", "product/floor", "product/baseline", "floor/baseline"],
+    ["throughput (punches/s)", ...each((s) => s.throughput.toFixed(1)), ...ratio((x) => x.throughput)],
+    ["latency p50 (ms)", ...each((s) => s.latencyMs.p50.toFixed(1)), ...ratio((x) => x.p50)],
+    ["latency p95 (ms)", ...each((s) => s.latencyMs.p95.toFixed(1)), ...ratio((x) => x.p95)],
+    ["latency p99 (ms)", ...each((s) => s.latencyMs.p99.toFixed(1)), ...ratio((x) => x.p99)],
+    ["latency max (ms)", ...each((s) => s.latencyMs.max.toFixed(1)), "", "", ""],
+    ["workerd CPU/punch (ms)", ...each((s) => s.workerdCpuMsPerPunch.toFixed(2)), ...ratio((x) => x.workerdCpu)],
+    ["errors (non-201)", ...each((s) => String(s.errors)), "", "", ""],
+    ["D1 round trips/punch", ...each(trips), "", "", ""],
+    ["D1 wait/punch, mean (ms)", ...each((s) => (s.d1 ? s.d1.msMean.toFixed(1) : "n/a")), "", "", ""],
+    ["D1 rows read/punch", ...each(rowsRead), "", "", ""],
+    ["D1 rows written/punch", ...each(rowsWritten), "", "", ""],
+    ["tampered signature refused", ...each((s) => (s.tamperedSignature.ok ? "yes" : "NO")), "", "", ""],
+  ]);
   console.log(
-    "\nbaseline: one signature check and one INSERT (key in the request). floor: the same Worker reading the key from D1 first,\n" +
-      "the least a punch costs within the budget of one read and one write.",
+    "\nfloor: a Worker that reads the key from D1, checks the signature and inserts the row: the least a punch costs within the\n" +
+      "budget of one read and one write. baseline: the same Worker with the key in the request (one round trip), for context.",
   );
-  if (Object.keys(p.outcomes).length) console.log(`\nproduct verdicts (mode/status): ${JSON.stringify(p.outcomes)}`);
+  console.log(`\nTarget: product p50 ≤ ${target.atMost} × floor p50: ${target.ratio.toFixed(2)}, ${target.met ? "met" : "MISSED"}.`);
+  if (Object.keys(p.outcomes).length) console.log(`product verdicts (mode/status): ${JSON.stringify(p.outcomes)}`);
+
+  const h = r.history.productWithHistory;
+  const rowsRatio = r.history.rowsPerPunch.ratio;
+  console.log(
+    `\nProduct D1 rows per punch against the company's history: the run above, then ${r.history.measuredPunches} more punches after ` +
+      `${r.history.punchesAdded} punches of history (${r.history.days} days) were added for the same employees:\n`,
+  );
+  printRows([
+    ["", "run above", `+${r.history.days} days of history`, "with history/above"],
+    ["D1 rows read/punch", rowsRead(p), rowsRead(h), rowsRatio ? rowsRatio.read.toFixed(2) : "n/a"],
+    ["D1 rows written/punch", rowsWritten(p), rowsWritten(h), rowsRatio ? rowsRatio.written.toFixed(2) : "n/a"],
+    ["D1 round trips/punch", trips(p), trips(h), ""],
+    ["latency p50 (ms)", p.latencyMs.p50.toFixed(1), h.latencyMs.p50.toFixed(1), (h.latencyMs.p50 / p.latencyMs.p50).toFixed(2)],
+    ["workerd CPU/punch (ms)", p.workerdCpuMsPerPunch.toFixed(2), h.workerdCpuMsPerPunch.toFixed(2), (h.workerdCpuMsPerPunch / p.workerdCpuMsPerPunch).toFixed(2)],
+    ["errors (non-201)", String(p.errors), String(h.errors), ""],
+    ["tampered signature refused", p.tamperedSignature.ok ? "yes" : "NO", h.tamperedSignature.ok ? "yes" : "NO", ""],
+  ]);
+  if (Object.keys(h.outcomes).length) console.log(`\nproduct verdicts with history (mode/status): ${JSON.stringify(h.outcomes)}`);
   console.log("");
 }
 
