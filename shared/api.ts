@@ -276,6 +276,31 @@ export const UpdateEmployeeRequestSchema = z
 
 export const EmployeeListQuerySchema = z.object({
   active: z.enum(["true", "false"]).optional(),
+  /** Part of a name or an email, any case. */
+  q: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Rows an import takes at once. */
+export const MAX_IMPORT_ROWS = 500;
+/** One row of an employee import (a CSV's columns, parsed by the console). */
+export const EmployeeImportRowSchema = z.object({
+  name: z.string(),
+  email: z.string(),
+  role: z.string().optional(),
+  managerEmail: z.string().optional(),
+  scheduleName: z.string().optional(),
+  timezone: z.string().optional(),
+});
+export const EmployeeImportRequestSchema = z.strictObject({
+  rows: z.array(EmployeeImportRowSchema).min(1).max(MAX_IMPORT_ROWS),
+  /** Check every row and write nothing (the preview). */
+  dryRun: z.boolean().default(true),
+});
+export const EmployeeImportResultSchema = z.object({
+  /** Each row in the order sent: whether it can be created, and what is wrong with it. */
+  rows: z.array(z.object({ index: z.number().int(), ok: z.boolean(), errors: z.array(z.object({ field: z.string(), message: z.string() })) })),
+  /** Employees created (0 for a dry run, and whenever any row is wrong: all or nothing). */
+  created: z.array(EmployeeSchema),
 });
 export const EmployeeListSchema = z.object({ items: z.array(EmployeeSchema) });
 
@@ -289,10 +314,22 @@ export const AdminPunchesQuerySchema = z.object({
   to: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   employeeId: Id.optional(),
   status: z.enum(PUNCH_STATUSES).optional(),
+  mode: z.enum(PUNCH_MODES).optional(),
+  /** Punches that carry this reason. */
+  reason: z.enum(REASON_CODES).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** CSV: every matching punch (no paging), for a spreadsheet. */
+  format: z.enum(["json", "csv"]).default("json"),
 });
 export const AdminPunchPageSchema = z.object({ items: z.array(PunchRecordSchema), nextCursor: z.string().nullable() });
+/** One punch with what the console shows of it: its receipt, device and employee. */
+export const AdminPunchDetailSchema = z.object({
+  punch: PunchRecordSchema,
+  receipt: ReceiptSchema,
+  employee: z.object({ id: z.string(), name: z.string() }),
+  device: DeviceSchema.nullable(),
+});
 
 export const IdParamSchema = z.object({ id: Id });
 
@@ -522,3 +559,100 @@ export const MaintenanceReportSchema = z.object({
     .nullable(),
   failed: z.array(z.object({ step: z.string(), error: z.string() })),
 });
+
+// ---- reports: the month per employee, and today ----------------------------------------------
+
+/** One employee's days over a range, summed for payroll (`GET /api/admin/reports/summary`). */
+export const EmployeeMonthSummarySchema = z.object({
+  employeeId: z.string(),
+  employeeName: z.string(),
+  timezone: z.string(),
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+  /** Days that were neither a rest day nor a holiday. */
+  workDays: z.number().int(),
+  /** Days worked: present, late or early leave. */
+  daysPresent: z.number().int(),
+  lateCount: z.number().int(),
+  lateMinutes: z.number().int(),
+  earlyLeaveCount: z.number().int(),
+  earlyLeaveMinutes: z.number().int(),
+  absences: z.number().int(),
+  incomplete: z.number().int(),
+  holidays: z.number().int(),
+  workedMinutes: z.number().int(),
+  overtimeMinutes: z.number().int(),
+  flaggedPunches: z.number().int(),
+});
+export type EmployeeMonthSummary = z.infer<typeof EmployeeMonthSummarySchema>;
+export const SummaryListSchema = z.object({ items: z.array(EmployeeMonthSummarySchema) });
+
+/** Where one employee stands now (`GET /api/admin/today`). */
+export const TodayItemSchema = z.object({
+  employeeId: z.string(),
+  employeeName: z.string(),
+  timezone: z.string(),
+  /** In or out by their last counted punch of the work day; none before the first. */
+  state: z.enum(["in", "out", "none"]),
+  lastPunch: z.object({ id: z.string(), kind: z.enum(PUNCH_KINDS), time: EpochMs, status: z.enum(PUNCH_STATUSES) }).nullable(),
+  day: DaySummarySchema,
+});
+export type TodayItem = z.infer<typeof TodayItemSchema>;
+export const TodaySchema = z.object({
+  now: EpochMs,
+  /** Employees per state of the day and in/out, and those with flagged punches today. */
+  counts: z.object({
+    in: z.number().int(),
+    out: z.number().int(),
+    byStatus: z.record(z.enum(DAY_STATUSES), z.number().int()),
+    flagged: z.number().int(),
+  }),
+  items: z.array(TodayItemSchema),
+});
+
+// ---- integrations and the audit log --------------------------------------------------------------
+
+export const API_KEY_ROLES = ["manager", "auditor", "admin"] as const;
+export const ApiKeySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  role: z.enum(API_KEY_ROLES),
+  createdAt: EpochMs,
+  createdBy: z.string().nullable(),
+  lastUsedAt: EpochMs.nullable(),
+  revokedAt: EpochMs.nullable(),
+});
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+export const ApiKeyListSchema = z.object({ items: z.array(ApiKeySchema) });
+export const ApiKeyRequestSchema = z.strictObject({ label: Name, role: z.enum(API_KEY_ROLES) });
+/** The key itself is shown once, here; only its hash is stored. */
+export const ApiKeyCreatedSchema = ApiKeySchema.extend({ key: z.string() });
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: EpochMs,
+  actorType: z.enum(["employee", "api_key", "system", "anonymous"]),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  subjectType: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  ip: z.string().nullable(),
+  /** Null until the entry is sealed into the chain. */
+  prevHash: z.string().nullable(),
+  hash: z.string().nullable(),
+});
+export type AuditEntryRecord = z.infer<typeof AuditEntrySchema>;
+export const AuditQuerySchema = z.object({
+  /** Who did it: an employee's or an API key's id. */
+  actor: Id.optional(),
+  /** An action (`punch.reviewed`), or every action under a prefix ending in a dot (`security.`). */
+  action: z.string().min(1).max(100).optional(),
+  /** What it was done to: the subject's id. */
+  target: z.string().min(1).max(200).optional(),
+  from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  to: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  cursor: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });

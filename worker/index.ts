@@ -10,7 +10,7 @@ import { employeeRoutes } from "./routes/admin/employees";
 import { holidayRoutes } from "./routes/admin/holidays";
 import { networkRoutes } from "./routes/admin/networks";
 import { adminPunchRoutes } from "./routes/admin/punches";
-import { reportRoutes } from "./routes/admin/reports";
+import { reportRoutes, todayRoutes } from "./routes/admin/reports";
 import { scheduleRoutes } from "./routes/admin/schedules";
 import { settingsRoutes } from "./routes/admin/settings";
 import { siteRoutes } from "./routes/admin/sites";
@@ -23,6 +23,8 @@ import { apiHeaders, consoleHeaders, strictTransport } from "./services/headers"
 import { describeMaintenance, runMaintenance } from "./services/maintenance";
 import { maintenanceRoutes } from "./routes/admin/maintenance";
 import { adminCorrectionRoutes } from "./routes/admin/corrections";
+import { apiKeyRoutes } from "./routes/admin/api-keys";
+import { auditRoutes } from "./routes/admin/audit";
 import { extensionOrigins } from "./services/request";
 import { requireConsole } from "./services/sessions";
 
@@ -46,7 +48,10 @@ const admin = new Hono<AppEnv>()
   .route("/settings", settingsRoutes)
   .route("/reports", reportRoutes)
   .route("/maintenance", maintenanceRoutes)
-  .route("/corrections", adminCorrectionRoutes);
+  .route("/corrections", adminCorrectionRoutes)
+  .route("/today", todayRoutes)
+  .route("/api-keys", apiKeyRoutes)
+  .route("/audit", auditRoutes);
 
 const api = new Hono<AppEnv>()
   .use(apiHeaders)

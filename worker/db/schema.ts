@@ -200,7 +200,8 @@ export const auditLog = sqliteTable(
   },
   (t) => [
     index("audit_log_at_idx").on(t.at),
-    index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
+    index("audit_log_subject_id_idx").on(t.subjectId, t.seq),
+    index("audit_log_actor_id_idx").on(t.actorId, t.seq),
     index("audit_log_action_at_idx").on(t.action, t.at),
     // Sealing reads the unsealed tail; a partial index keeps that from scanning the sealed past.
     index("audit_log_unsealed_idx").on(t.seq).where(sql`${t.hash} IS NULL`),

@@ -1,7 +1,7 @@
-import type { Correction, Device, Employee, Holiday, Location, Network, PunchRecord, ScheduleRecord, Site } from "../../shared/api";
+import type { ApiKey, AuditEntryRecord, Correction, Device, Employee, Holiday, Location, Network, PunchRecord, ScheduleRecord, Site } from "../../shared/api";
 import type { PunchGeo } from "../../shared/punch";
 import type { ReasonCode } from "../../shared/settings";
-import type { corrections, devices, employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
+import type { apiKeys, auditLog, corrections, devices, employeeLocations, employees, holidays, networks, punches, schedules, sites } from "../db/schema";
 
 type EmployeeRow = typeof employees.$inferSelect;
 type DeviceRow = typeof devices.$inferSelect;
@@ -153,4 +153,32 @@ export function toSchedule(row: ScheduleRow): ScheduleRecord {
 
 export function toHoliday(row: HolidayRow): Holiday {
   return { id: row.id, date: row.date, name: row.name, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+export function toApiKey(row: typeof apiKeys.$inferSelect): ApiKey {
+  return {
+    id: row.id,
+    label: row.name,
+    role: row.role,
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+export function toAuditEntry(row: typeof auditLog.$inferSelect): AuditEntryRecord {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actorType: row.actorType,
+    actorId: row.actorId,
+    action: row.action,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    data: row.data ?? null,
+    ip: row.ip,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
 }

@@ -1,10 +1,12 @@
 import type { ErrorCode } from "../../../shared/errors";
-import { and, asc, eq, type SQL } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import {
   CreateEmployeeRequestSchema,
   DeviceListSchema,
+  EmployeeImportRequestSchema,
+  EmployeeImportResultSchema,
   EmployeeListQuerySchema,
   EmployeeListSchema,
   EmployeeSchema,
@@ -21,7 +23,8 @@ import {
 import type { DB } from "../../db/client";
 import { employeeLocations, employees, schedules, sessions } from "../../db/schema";
 import type { AppEnv, Principal } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, isUniqueViolation } from "../../errors";
+import { planImport } from "../../services/employee-import";
 import { describeRoute } from "../../openapi";
 import { auditChange } from "../../services/audit";
 import { newId } from "../../services/crypto";
@@ -94,9 +97,13 @@ export const employeeRoutes = new Hono<AppEnv>()
     describeRoute({ summary: "List employees (managers: their reports)", tags: ["admin"], auth: "console", responses: { 200: EmployeeListSchema }, errors: ERRORS }),
     validate("query", EmployeeListQuerySchema),
     async (c) => {
-      const { active } = c.req.valid("query");
+      const { active, q } = c.req.valid("query");
       const conditions: (SQL | undefined)[] = [scopeCondition(c.var.principal, employees.id)];
       if (active) conditions.push(eq(employees.active, active === "true"));
+      if (q) {
+        const pattern = `%${q.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+        conditions.push(sql`(lower(${employees.name}) LIKE ${pattern} ESCAPE '\\' OR ${employees.email} LIKE ${pattern} ESCAPE '\\')`);
+      }
       const rows = await c.var.db.select().from(employees).where(and(...conditions)).orderBy(asc(employees.name), asc(employees.id));
       return c.json({ items: rows.map(toEmployee) });
     },
@@ -133,10 +140,61 @@ export const employeeRoutes = new Hono<AppEnv>()
           auditChange(c, { action: "employee.created", at: now, subjectType: "employee", subjectId: row.id, data: { ...body } }),
         ]);
       } catch (err) {
-        if (String(err).includes("UNIQUE")) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
+        if (isUniqueViolation(err)) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
         throw err;
       }
       return c.json(toEmployee(row), 201);
+    },
+  )
+  .post(
+    "/import",
+    describeRoute({
+      summary: "Import employees from rows (a parsed CSV): dryRun checks every row and writes nothing; otherwise all rows or none, in one write",
+      tags: ["admin"],
+      auth: "console",
+      responses: { 200: EmployeeImportResultSchema },
+      errors: ERRORS,
+    }),
+    validate("json", EmployeeImportRequestSchema),
+    async (c) => {
+      const db = c.var.db;
+      requireRole(c.var.principal, ["admin"], "Only admins add employees.");
+      const { rows, dryRun } = c.req.valid("json");
+      const emails = [...new Set(rows.flatMap((r) => [r.email, r.managerEmail ?? ""]).map((e) => e.trim().toLowerCase()).filter(Boolean))];
+      const [known, scheduleRows] = await db.batch([
+        db.select({ id: employees.id, email: employees.email }).from(employees).where(sql`${employees.email} IN (SELECT value FROM json_each(${JSON.stringify(emails)}))`),
+        db.select({ id: schedules.id, name: schedules.name }).from(schedules),
+      ]);
+      const { checks, plan } = planImport(rows, {
+        emails: new Map(known.map((k) => [k.email, k.id])),
+        schedulesByName: new Map(scheduleRows.map((s) => [s.name, s.id])),
+      });
+      if (dryRun || !plan) return c.json({ rows: checks, created: [] });
+      const now = Date.now();
+      const ids = new Map(plan.map((p) => [p.email, newId()]));
+      const created = plan.map((p) => ({
+        id: ids.get(p.email)!,
+        name: p.name,
+        email: p.email,
+        role: p.role,
+        managerId: p.manager === null ? null : "id" in p.manager ? p.manager.id : ids.get(p.manager.email)!,
+        timezone: p.timezone,
+        scheduleId: p.scheduleId,
+        active: true,
+        consentAt: null,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      try {
+        await db.batch([
+          ...created.map((row) => db.insert(employees).values(row)),
+          auditChange(c, { action: "employees.imported", at: now, subjectType: "employee", subjectId: null, data: { count: created.length, ids: created.map((r) => r.id) } }),
+        ] as unknown as Parameters<typeof db.batch>[0]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ApiError(409, "EMAIL_TAKEN", "An employee with one of these emails was added meanwhile. Check the rows again.");
+        throw err;
+      }
+      return c.json({ rows: checks, created: created.map(toEmployee) });
     },
   )
   .get(

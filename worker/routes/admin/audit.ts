@@ -1,0 +1,52 @@
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { AuditPageSchema, AuditQuerySchema } from "../../../shared/api";
+import { auditLog } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../errors";
+import { describeRoute } from "../../openapi";
+import { toAuditEntry } from "../../services/records";
+import { requireRole } from "../../services/scope";
+import { validate } from "../../validation";
+
+/** The audit log, newest first: admins and auditors only (it names everyone). */
+export const auditRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    requireRole(c.var.principal, ["admin", "auditor"], "Only admins and auditors read the audit log.");
+    await next();
+  })
+  .get(
+    "/",
+    describeRoute({
+      summary: "Audit entries, newest first, by actor, action (or prefix ending in a dot), target and time; with each entry's chain hashes",
+      tags: ["admin", "audit"],
+      auth: "console",
+      responses: { 200: AuditPageSchema },
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"],
+    }),
+    validate("query", AuditQuerySchema),
+    async (c) => {
+      const q = c.req.valid("query");
+      const conditions: (SQL | undefined)[] = [];
+      if (q.actor) conditions.push(eq(auditLog.actorId, q.actor));
+      if (q.action) {
+        const prefix = `${q.action.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+        conditions.push(q.action.endsWith(".") ? sql`${auditLog.action} LIKE ${prefix} ESCAPE '\\'` : eq(auditLog.action, q.action));
+      }
+      if (q.target) conditions.push(eq(auditLog.subjectId, q.target));
+      if (q.from !== undefined) conditions.push(gte(auditLog.at, q.from));
+      if (q.to !== undefined) conditions.push(lte(auditLog.at, q.to));
+      if (q.cursor) {
+        if (!/^\d{1,16}$/.test(q.cursor)) throw new ApiError(400, "VALIDATION_FAILED", "The cursor is not one this server gave out.");
+        conditions.push(lt(auditLog.seq, Number(q.cursor)));
+      }
+      const rows = await c.var.db
+        .select()
+        .from(auditLog)
+        .where(and(...conditions))
+        .orderBy(desc(auditLog.seq))
+        .limit(q.limit + 1);
+      const items = rows.slice(0, q.limit);
+      return c.json({ items: items.map(toAuditEntry), nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.seq) : null });
+    },
+  );
