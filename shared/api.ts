@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PUNCH_KINDS, PunchGeoSchema, PunchSchema } from "./punch";
 import { REASON_CODES } from "./settings";
 import { ClockTimeSchema, ScheduleFieldsSchema } from "./schedule";
-import { CorrectionPolicySchema, SettingsSchema } from "./settings";
+import { CorrectionPolicySchema, RetentionPolicySchema, SettingsSchema } from "./settings";
 import { isValidTimeZone } from "./time";
 import { isValidCidr, normalizeCidr } from "./network";
 import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from "./webauthn-json";
@@ -157,6 +157,8 @@ export const EnrollVerifyRequestSchema = z.strictObject({
   deviceLabel: z.string().trim().min(1).max(100).optional(),
   /** The employee saw what is collected and agreed (recorded in the audit log). */
   consent: z.boolean().optional(),
+  /** Which version of the notice they saw (the extension's NOTICE_VERSION). */
+  consentVersion: z.string().trim().min(1).max(40).optional(),
 });
 export const EnrollVerifyResponseSchema = z.object({
   employeeId: z.string(),
@@ -522,6 +524,7 @@ export const SettingsUpdateSchema = SettingsSchema.partial()
 export const SettingsResponseSchema = SettingsSchema.extend({
   outcomes: z.record(z.string(), z.enum(["ignore", "flag", "reject"])),
   corrections: CorrectionPolicySchema,
+  retention: RetentionPolicySchema,
 });
 
 // ---- reports -----------------------------------------------------------------------------
@@ -656,3 +659,51 @@ export const AuditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });
+
+/** Everything held about the signed-in employee (`GET /api/me/export`). */
+export const MeExportSchema = z.object({
+  exportedAt: EpochMs,
+  employee: EmployeeSchema,
+  consent: z.object({ at: EpochMs.nullable(), version: z.string().nullable() }),
+  devices: z.array(DeviceSchema),
+  punches: z.array(PunchRecordSchema.extend({ receipt: ReceiptSchema })),
+  corrections: z.array(CorrectionSchema),
+});
+
+/** What anyone needs to check a punch without trusting the server (`GET /api/admin/punches/proofs`). */
+export const PunchProofSchema = z.object({
+  record: PunchRecordSchema,
+  /** The exact canonical JSON the passkey signed; null for a punch a person entered, or once erased by retention. */
+  signed: z.string().nullable(),
+  /** The WebAuthn assertion as stored; null for a punch a person entered. */
+  assertion: AuthenticationResponseJSONSchema.nullable(),
+  /** The SHA-256 of the signed JSON: the challenge the passkey signed. */
+  punchHash: z.string(),
+  credentialId: z.string().nullable(),
+  publicKey: z.object({ cose: z.string(), jwk: z.record(z.string(), z.unknown()).nullable() }).nullable(),
+  /** The extension origin the passkey belongs to (also its RP ID). */
+  origin: z.string().nullable(),
+  receipt: ReceiptSchema,
+});
+export const ProofsQuerySchema = z.object({
+  from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  to: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export const ProofPageSchema = z.object({ items: z.array(PunchProofSchema), nextCursor: z.string().nullable() });
+export const AuditVerifyQuerySchema = z.object({
+  /** Continue after this entry (from an earlier answer's lastSeq, when it was not complete). */
+  from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export const AuditVerifySchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBadSeq: z.number().int().optional(),
+  reason: z.string().optional(),
+  checkpoints: z.number().int(),
+  complete: z.boolean(),
+  lastSeq: z.number().int(),
+  /** Entries sealed before checking. */
+  sealed: z.number().int(),
+});

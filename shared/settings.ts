@@ -60,6 +60,19 @@ export const CorrectionPolicySchema = z.strictObject({
 });
 export type CorrectionPolicy = z.infer<typeof CorrectionPolicySchema>;
 
+/** How long personal data is kept (PIPL-style minimisation): the scheduled handler erases it after. */
+export const RetentionPolicySchema = z.strictObject({
+  /** A punch's coordinates and their accuracy (the verdict and its reasons stay). */
+  locationDays: z.number().int().min(1).max(3650),
+  /** A punch's IP address and what was derived from it but the country. */
+  ipDays: z.number().int().min(1).max(3650),
+  /** Correction evidence files (R2). */
+  evidenceDays: z.number().int().min(1).max(3650),
+  /** Punches older than this move to R2, a month per file; deactivated employees are anonymised after it. */
+  punchMonths: z.number().int().min(1).max(240),
+});
+export type RetentionPolicy = z.infer<typeof RetentionPolicySchema>;
+
 /** Company policy, stored as one JSON document; every field has a default. */
 export const SettingsSchema = z.strictObject({
   /** How long a signed punch may wait offline before the server refuses it. */
@@ -87,11 +100,13 @@ export const SettingsSchema = z.strictObject({
   locationPrecision: z.number().int().min(0).max(7),
   /** Set in part; the rest follows the defaults. */
   corrections: CorrectionPolicySchema.partial(),
+  retention: RetentionPolicySchema.partial(),
 });
 
-export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes" | "corrections"> & {
+export type Settings = Omit<z.infer<typeof SettingsSchema>, "outcomes" | "corrections" | "retention"> & {
   outcomes: Record<ReasonCode, Outcome>;
   corrections: CorrectionPolicy;
+  retention: RetentionPolicy;
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -107,10 +122,11 @@ export const DEFAULT_SETTINGS: Settings = {
   allowedCountries: [],
   locationPrecision: 4,
   corrections: { windowDays: 30, monthlyLimit: 3, maxFiles: 3, maxFileBytes: 5 * 1024 * 1024 },
+  retention: { locationDays: 90, ipDays: 90, evidenceDays: 365, punchMonths: 36 },
 };
 
 /** Settings whose value is an object that is changed key by key, not replaced. */
-const MERGED_KEYS = ["outcomes", "corrections"] as const;
+const MERGED_KEYS = ["outcomes", "corrections", "retention"] as const;
 
 /** `change` over `base`, the merged settings key by key (a PATCH over the stored document, stored over the defaults). */
 export function mergeSettings<T extends Partial<Record<string, unknown>>>(base: T, change: Partial<T>): T {

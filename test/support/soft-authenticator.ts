@@ -60,6 +60,11 @@ export class SoftAuthenticator {
     readonly options: { backedUp?: boolean; counts?: boolean } = {},
   ) {}
 
+  /** The passkey's public key as a JWK (to compare with what the server publishes). */
+  async publicJwk(): Promise<JsonWebKey> {
+    return crypto.subtle.exportKey("jwk", this.keys.publicKey);
+  }
+
   /** Answers `navigator.credentials.create()` for the given options JSON. */
   async register(options: { challenge: string }, overrides: { origin?: string; flags?: number; rpId?: string } = {}): Promise<RegistrationResponseJSON> {
     this.keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;

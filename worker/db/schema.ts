@@ -18,6 +18,10 @@ export const employees = sqliteTable(
     scheduleId: text("schedule_id"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     consentAt: integer("consent_at"),
+    /** The version of the notice of what is collected that the employee accepted at enrolment. */
+    consentVersion: text("consent_version"),
+    /** When their name and email were replaced (PIPL): deactivated and past the punch retention. */
+    anonymizedAt: integer("anonymized_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -73,6 +73,7 @@ export const enrollRoutes = new Hono<AppEnv>()
         rpId: origin,
         label: body.deviceLabel ?? null,
         consent: body.consent ?? false,
+        consentVersion: body.consentVersion ?? null,
         ip: clientIp(c),
         now: Date.now(),
       });

@@ -1,16 +1,16 @@
 import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
-import { MePunchesQuerySchema, MeResponseSchema, PunchListSchema } from "../../shared/api";
+import { MeExportSchema, MePunchesQuerySchema, MeResponseSchema, PunchListSchema } from "../../shared/api";
 import { summarizeDays } from "../../shared/day";
 import { workDateOf } from "../../shared/schedule";
 import { DAY_MS, utcDate } from "../../shared/time";
-import { employees, holidays, punches, schedules } from "../db/schema";
+import { corrections, devices, employees, holidays, punches, schedules } from "../db/schema";
 import { employeeSchedule, holidayCalendar, workdayOf } from "../services/rule-context";
 import { policyFrom, policyQuery } from "../services/policy";
 import type { AppEnv } from "../env";
 import { describeRoute } from "../openapi";
 import { deviceListQueries, withLastUse } from "../services/devices";
-import { toEmployee, toPunchRecord, toSchedule } from "../services/records";
+import { toCorrection, toDevice, toEmployee, toPunchRecord, toSchedule } from "../services/records";
 import { requireEmployee } from "../services/sessions";
 import { validate } from "../validation";
 import { meCorrectionRoutes } from "./me-corrections";
@@ -92,5 +92,35 @@ export const meRoutes = new Hono<AppEnv>()
         .orderBy(asc(punches.effectiveTime), asc(punches.id))
         .limit(MAX_ITEMS);
       return c.json({ items: rows.map(toPunchRecord) });
+    },
+  )
+  .get(
+    "/export",
+    describeRoute({
+      summary: "Everything held about the signed-in employee: profile, consent, devices, punches with their reasons and receipts, corrections",
+      tags: ["employee"],
+      auth: "employee",
+      responses: { 200: MeExportSchema },
+      errors: ["UNAUTHENTICATED"],
+    }),
+    async (c) => {
+      const db = c.var.db;
+      const id = c.var.principal.id;
+      const [[employee], deviceRows, punchRows, correctionRows] = await db.batch([
+        db.select().from(employees).where(eq(employees.id, id)),
+        db.select().from(devices).where(eq(devices.employeeId, id)).orderBy(asc(devices.createdAt)),
+        db.select().from(punches).where(eq(punches.employeeId, id)).orderBy(asc(punches.effectiveTime), asc(punches.id)),
+        db.select().from(corrections).where(eq(corrections.employeeId, id)).orderBy(asc(corrections.createdAt)),
+      ]);
+      c.header("Content-Disposition", `attachment; filename="clockwork-export-${new Date().toISOString().slice(0, 10)}.json"`);
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        exportedAt: Date.now(),
+        employee: toEmployee(employee!),
+        consent: { at: employee!.consentAt, version: employee!.consentVersion },
+        devices: deviceRows.map(toDevice),
+        punches: punchRows.map((row) => ({ ...toPunchRecord(row), receipt: { payload: row.receiptPayload, signature: row.receiptSignature } })),
+        corrections: correctionRows.map(toCorrection),
+      });
     },
   );

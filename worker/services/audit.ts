@@ -2,7 +2,7 @@ import { asc, isNull, type SQL, sql } from "drizzle-orm";
 import { batchableRun } from "../db/client";
 import type { Context } from "hono";
 import canonicalize from "canonicalize";
-import { sha256, toBase64Url } from "../../shared/encoding";
+import { fromBase64Url, sha256, toBase64Url } from "../../shared/encoding";
 import type { DB } from "../db/client";
 import { type Bound, batchPrepared, prepare, preparedSql, queryPrepared } from "../db/prepared";
 import { auditLog } from "../db/schema";
@@ -184,4 +184,87 @@ export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: numb
     ]);
   }
   return { sealed, head, drained };
+}
+
+const ENTRIES_AFTER = prepare((db) =>
+  db.select().from(auditLog).where(sql`${auditLog.seq} > ${sql.placeholder("after")}`).orderBy(asc(auditLog.seq)).limit(sql.placeholder("limit")),
+);
+const ENTRY_AT = preparedSql(sql`SELECT seq, hash FROM audit_log WHERE seq = ${sql.placeholder("seq")}`, (r) => (r.results[0] ?? null) as { seq: number; hash: string | null } | null);
+// Every checkpoint beside the entry it names (null when that entry is gone), in one read.
+const CHECKPOINTS = preparedSql(
+  sql`SELECT c.seq, c.hash, c.payload, c.signature, a.hash AS entryHash FROM audit_checkpoints c LEFT JOIN audit_log a ON a.seq = c.seq ORDER BY c.seq`,
+  (r) => r.results as { seq: number; hash: string; payload: string; signature: string; entryHash: string | null }[],
+);
+const VERIFY_PAGE = 1000;
+
+export interface ChainCheck {
+  ok: boolean;
+  /** Entries whose hash was recomputed by this call. */
+  checked: number;
+  /** The first entry that does not hold: edited, out of its place, or missing where a checkpoint says it was. */
+  firstBadSeq?: number;
+  reason?: string;
+  /** Signed checkpoints checked against the chain. */
+  checkpoints: number;
+  /** False when the time budget ran out: call again with `from` = `lastSeq`. */
+  complete: boolean;
+  lastSeq: number;
+}
+
+/**
+ * Walks the chain from the entry after `from` (the genesis when 0), recomputing every hash and
+ * link, then checks each signed checkpoint: its signature, and that the chain still holds the
+ * entry it names with that hash (cutting the newest entries is caught by the last checkpoint).
+ * Stops when the time budget is spent; a caller continues from `lastSeq`.
+ */
+export async function verifyAuditChain(db: DB, receiptKey: string, opts: { from?: number; budgetMs?: number } = {}): Promise<ChainCheck> {
+  const d1 = db.$client;
+  const started = Date.now();
+  const budgetMs = opts.budgetMs ?? 20_000;
+  let after = opts.from ?? 0;
+  let prev = GENESIS;
+  if (after > 0) {
+    const start = await queryPrepared(d1, [ENTRY_AT, { seq: after }]);
+    if (!start?.hash) return { ok: false, checked: 0, firstBadSeq: after, reason: "the entry to continue from is missing or unsealed", checkpoints: 0, complete: true, lastSeq: after };
+    prev = start.hash;
+  }
+  let checked = 0;
+  for (;;) {
+    if (Date.now() - started >= budgetMs) return { ok: true, checked, checkpoints: 0, complete: false, lastSeq: after };
+    const page = await queryPrepared(d1, [ENTRIES_AFTER, { after, limit: VERIFY_PAGE }]);
+    for (const entry of page) {
+      if (entry.hash === null) {
+        return { ok: false, checked, firstBadSeq: entry.seq, reason: "an entry is not sealed (run maintenance first)", checkpoints: 0, complete: true, lastSeq: entry.seq };
+      }
+      if (entry.prevHash !== prev || (await entryHash(prev, entry)) !== entry.hash) {
+        return { ok: false, checked, firstBadSeq: entry.seq, reason: entry.prevHash !== prev ? "its link to the entry before is broken" : "its content does not match its hash", checkpoints: 0, complete: true, lastSeq: entry.seq };
+      }
+      prev = entry.hash;
+      after = entry.seq;
+      checked += 1;
+    }
+    if (page.length < VERIFY_PAGE) break;
+  }
+  const { publicJwk } = await receiptKeysFor(receiptKey);
+  const key = await crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", x: publicJwk.x, y: publicJwk.y }, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+  const checkpoints = await queryPrepared(d1, [CHECKPOINTS, {}]);
+  for (const checkpoint of checkpoints) {
+    const signed = await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, fromBase64Url(checkpoint.signature), new TextEncoder().encode(checkpoint.payload));
+    const claims = JSON.parse(checkpoint.payload) as { seq: number; hash: string };
+    if (!signed || claims.seq !== checkpoint.seq || claims.hash !== checkpoint.hash) {
+      return { ok: false, checked, firstBadSeq: checkpoint.seq, reason: "a checkpoint's signature does not hold", checkpoints: checkpoints.length, complete: true, lastSeq: after };
+    }
+    if (checkpoint.entryHash !== checkpoint.hash) {
+      return {
+        ok: false,
+        checked,
+        firstBadSeq: checkpoint.seq,
+        reason: checkpoint.entryHash ? "the entry a checkpoint names has another hash" : "entries a checkpoint names are gone (the log was cut)",
+        checkpoints: checkpoints.length,
+        complete: true,
+        lastSeq: after,
+      };
+    }
+  }
+  return { ok: true, checked, checkpoints: checkpoints.length, complete: true, lastSeq: after };
 }

@@ -139,6 +139,8 @@ export async function completeEnrollment(
     rpId: string;
     label: string | null;
     consent: boolean;
+    /** The notice version the employee accepted, when they did. */
+    consentVersion?: string | null;
     ip: string | null;
     now: number;
   },
@@ -217,7 +219,7 @@ export async function completeEnrollment(
       WHERE EXISTS (SELECT 1 FROM enrollment_codes WHERE id = ${found.code.id} AND used_flow_id = ${flow.id})
         AND NOT EXISTS (SELECT 1 FROM devices WHERE credential_id = ${credential.credentialId})`),
     ...(session.insert ? [session.insert] : []),
-    ...(opts.consent ? [db.update(employees).set({ consentAt: opts.now }).where(eq(employees.id, employee.id))] : []),
+    ...(opts.consent ? [db.update(employees).set({ consentAt: opts.now, consentVersion: opts.consentVersion ?? null }).where(eq(employees.id, employee.id))] : []),
     // Only if this request's device was inserted: the loser of a race with the same code writes nothing.
     auditInsertWhen(
       db,
@@ -227,7 +229,7 @@ export async function completeEnrollment(
         actor: { type: "employee", id: employee.id },
         subjectType: "device",
         subjectId: deviceId,
-        data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent, codeIssuedBy: found.code.createdBy },
+        data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent, consentVersion: opts.consentVersion ?? null, codeIssuedBy: found.code.createdBy },
         ip: opts.ip,
       },
       sql`EXISTS (SELECT 1 FROM devices WHERE id = ${deviceId})`,

@@ -118,6 +118,12 @@ export function refuseOverLimit(count: number, limit: number, now: number, messa
   if (count >= limit) throw new RateLimitedError(retryAfter(now), message);
 }
 
+const FORGET_EMPTY = preparedSql(
+  sql`DELETE FROM security_events WHERE window_start = ${sql.placeholder("windowStart")} AND source = ${sql.placeholder("source")}
+    AND action = ${sql.placeholder("action")} AND count <= 0`,
+  (result) => result.meta.changes,
+);
+
 /**
  * Counts an attempt before the costly part (a code look-up, a signature check), so that requests
  * in parallel cannot all slip under a limit that is only read first: each gets its own count back.
@@ -128,7 +134,11 @@ async function reserve(db: DB, action: SecurityAction, keys: readonly string[], 
   const writes = keys.map((key): Bound => [EVENT_UPSERT, { windowStart: windowOf(now), source: key, action, count: 1, at: now, sample }]);
   const results = await batchPrepared(db.$client, writes);
   const counts = results.map((r) => ((r.results[0] as { count?: number } | undefined)?.count ?? 0) as number);
-  const refund = keys.map((key): Bound => [EVENT_UPSERT, { windowStart: windowOf(now), source: key, action, count: -1, at: now, sample }]);
+  const refund: Bound[] = keys.flatMap((key): Bound[] => [
+    [EVENT_UPSERT, { windowStart: windowOf(now), source: key, action, count: -1, at: now, sample }],
+    // An attempt taken back leaves no row behind (a punch from that address reads none).
+    [FORGET_EMPTY, { windowStart: windowOf(now), source: key, action }],
+  ]);
   return { counts, refund: () => batchPrepared(db.$client, refund) };
 }
 

@@ -5,6 +5,7 @@ import {
   verifyRegistrationResponse,
   type AuthenticatorTransport,
 } from "@simplewebauthn/server";
+import { cose, decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 import { fromBase64Url, toBase64Url } from "../../shared/encoding";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "../../shared/webauthn-json";
 
@@ -105,5 +106,28 @@ export async function verifyAssertion(opts: {
     return { ok: true, counter: result.authenticationInfo.newCounter, backedUp: result.authenticationInfo.credentialBackedUp };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : "The assertion does not verify." };
+  }
+}
+
+/**
+ * A stored COSE public key (base64url) as a JSON Web Key, so anyone can verify a punch's
+ * signature with ordinary tools: EC2 P-256 (ES256) and RSA (RS256), the two algorithms passkeys
+ * are enrolled with. Null for anything else.
+ */
+export function coseToJwk(publicKey: string): JsonWebKey | null {
+  try {
+    const key = decodeCredentialPublicKey(fromBase64Url(publicKey) as Uint8Array<ArrayBuffer>);
+    if (cose.isCOSEPublicKeyEC2(key)) {
+      const [x, y] = [key.get(cose.COSEKEYS.x), key.get(cose.COSEKEYS.y)];
+      if (key.get(cose.COSEKEYS.crv) !== cose.COSECRV.P256 || !x || !y) return null;
+      return { kty: "EC", crv: "P-256", x: toBase64Url(x), y: toBase64Url(y), alg: "ES256" };
+    }
+    if (cose.isCOSEPublicKeyRSA(key)) {
+      const [n, e] = [key.get(cose.COSEKEYS.n), key.get(cose.COSEKEYS.e)];
+      return n && e ? { kty: "RSA", n: toBase64Url(n), e: toBase64Url(e), alg: "RS256" } : null;
+    }
+    return null;
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { AuditPageSchema, AuditQuerySchema } from "../../../shared/api";
+import { AuditPageSchema, AuditQuerySchema, AuditVerifyQuerySchema, AuditVerifySchema } from "../../../shared/api";
+import { sealAuditLog, verifyAuditChain } from "../../services/audit";
 import { auditLog } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
@@ -48,5 +49,22 @@ export const auditRoutes = new Hono<AppEnv>()
         .limit(q.limit + 1);
       const items = rows.slice(0, q.limit);
       return c.json({ items: items.map(toAuditEntry), nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.seq) : null });
+    },
+  )
+  .get(
+    "/verify",
+    describeRoute({
+      summary: "Seal what is pending, then check the whole chain and its signed checkpoints: { ok, checked, firstBadSeq? } (continue with from=lastSeq when not complete)",
+      tags: ["admin", "audit"],
+      auth: "console",
+      responses: { 200: AuditVerifySchema },
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"],
+    }),
+    validate("query", AuditVerifyQuerySchema),
+    async (c) => {
+      const { from } = c.req.valid("query");
+      const seal = from ? null : await sealAuditLog(c.var.db, c.env.RECEIPT_KEY, { now: Date.now(), budgetMs: 10_000 });
+      const check = await verifyAuditChain(c.var.db, c.env.RECEIPT_KEY, { from, budgetMs: 20_000 });
+      return c.json({ ...check, sealed: seal?.sealed ?? 0 });
     },
   );

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../../../shared/errors";
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import {
@@ -21,7 +21,7 @@ import {
   UpdateEmployeeRequestSchema,
 } from "../../../shared/api";
 import type { DB } from "../../db/client";
-import { employeeLocations, employees, schedules, sessions } from "../../db/schema";
+import { devices, employeeLocations, employees, schedules, sessions } from "../../db/schema";
 import type { AppEnv, Principal } from "../../env";
 import { ApiError, isUniqueViolation } from "../../errors";
 import { planImport } from "../../services/employee-import";
@@ -33,6 +33,14 @@ import { deviceListQueries, withLastUse } from "../../services/devices";
 import { toEmployee, toLocation } from "../../services/records";
 import { assertCanWrite, assertInScope, reportIds, requireRole, scopeCondition, type WriteChange } from "../../services/scope";
 import { validate } from "../../validation";
+
+/** Deactivation ends every way in at once: console sessions, and every passkey (extension tokens die with them). */
+function endAccess(db: DB, employeeId: string, now: number, by: string) {
+  return [
+    db.delete(sessions).where(eq(sessions.employeeId, employeeId)),
+    db.update(devices).set({ revokedAt: now, revokedBy: by }).where(and(eq(devices.employeeId, employeeId), isNull(devices.revokedAt))),
+  ] as const;
+}
 
 async function loadEmployee(db: DB, principal: Principal, id: string) {
   await assertInScope(db, principal, id);
@@ -131,6 +139,8 @@ export const employeeRoutes = new Hono<AppEnv>()
         scheduleId: null,
         active: true,
         consentAt: null,
+        consentVersion: null,
+        anonymizedAt: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -182,6 +192,8 @@ export const employeeRoutes = new Hono<AppEnv>()
         scheduleId: p.scheduleId,
         active: true,
         consentAt: null,
+        consentVersion: null,
+        anonymizedAt: null,
         createdAt: now,
         updatedAt: now,
       }));
@@ -229,7 +241,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const [[updated]] = await db.batch([
         db.update(employees).set({ ...body, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
         auditChange(c, { action: "employee.updated", at: now, subjectType: "employee", subjectId: current.id, data: { ...body } }),
-        ...(body.active === false ? [db.delete(sessions).where(eq(sessions.employeeId, current.id))] : []),
+        ...(body.active === false ? endAccess(db, current.id, now, principal.id) : []),
       ]);
       return c.json(toEmployee(updated!));
     },
@@ -246,7 +258,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       const now = Date.now();
       const [[updated]] = await db.batch([
         db.update(employees).set({ active: false, updatedAt: now }).where(eq(employees.id, current.id)).returning(),
-        db.delete(sessions).where(eq(sessions.employeeId, current.id)),
+        ...endAccess(db, current.id, now, principal.id),
         auditChange(c, { action: "employee.deactivated", at: now, subjectType: "employee", subjectId: current.id }),
       ]);
       return c.json(toEmployee(updated!));

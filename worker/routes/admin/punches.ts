@@ -1,6 +1,8 @@
-import { and, desc, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import {
+  ProofPageSchema,
+  ProofsQuerySchema,
   AdminPunchDetailSchema,
   AdminPunchPageSchema,
   AdminPunchesQuerySchema,
@@ -21,7 +23,8 @@ import { auditInsertPrepared, auditInsertWhen } from "../../services/audit";
 import { batchPrepared } from "../../db/prepared";
 import { newId } from "../../services/crypto";
 import { refuseOwn } from "../../services/corrections";
-import { afterCursor, pageOf } from "../../services/cursor";
+import { afterCursor, decodeCursor, pageOf } from "../../services/cursor";
+import { coseToJwk } from "../../services/webauthn";
 import { personPunchRow, punchInsert } from "../../services/punch-store";
 import { toDevice, toPunchRecord } from "../../services/records";
 import { clientIp } from "../../services/request";
@@ -103,6 +106,48 @@ export const adminPunchRoutes = new Hono<AppEnv>()
       const rows = await page(q.cursor, q.limit);
       const result = pageOf(rows, q.limit, (r) => ({ time: r.punch.effectiveTime, id: r.punch.id }));
       return c.json({ items: result.items.map((r) => toPunchRecord(r.punch)), nextCursor: result.nextCursor });
+    },
+  )
+  .get(
+    "/proofs",
+    describeRoute({
+      summary: "Punches oldest first with what re-verifies them outside the server: the signed JSON, the assertion, the passkey's public key (COSE and JWK), the origin, the receipt",
+      tags: ["admin", "audit"],
+      auth: "console",
+      responses: { 200: ProofPageSchema },
+      errors: ERRORS,
+    }),
+    validate("query", ProofsQuerySchema),
+    async (c) => {
+      const q = c.req.valid("query");
+      const conditions: (SQL | undefined)[] = [scopeCondition(c.var.principal, punches.employeeId)];
+      if (q.from !== undefined) conditions.push(gte(punches.effectiveTime, q.from));
+      if (q.to !== undefined) conditions.push(lte(punches.effectiveTime, q.to));
+      if (q.cursor) {
+        const after = decodeCursor(q.cursor);
+        conditions.push(sql`(${punches.effectiveTime} > ${after.time} OR (${punches.effectiveTime} = ${after.time} AND ${punches.id} > ${after.id}))`);
+      }
+      const rows = await c.var.db
+        .select({ punch: punches, credentialId: devices.credentialId, publicKey: devices.publicKey, origin: devices.rpId })
+        .from(punches)
+        .leftJoin(devices, eq(devices.id, punches.deviceId))
+        .where(and(...conditions))
+        .orderBy(asc(punches.effectiveTime), asc(punches.id))
+        .limit(q.limit + 1);
+      const page = pageOf(rows, q.limit, (r) => ({ time: r.punch.effectiveTime, id: r.punch.id }));
+      return c.json({
+        items: page.items.map((r) => ({
+          record: toPunchRecord(r.punch),
+          signed: r.punch.signedPunch,
+          assertion: r.punch.assertion ? JSON.parse(r.punch.assertion) : null,
+          punchHash: r.punch.punchHash,
+          credentialId: r.credentialId,
+          publicKey: r.publicKey ? { cose: r.publicKey, jwk: coseToJwk(r.publicKey) } : null,
+          origin: r.origin,
+          receipt: { payload: r.punch.receiptPayload, signature: r.punch.receiptSignature },
+        })),
+        nextCursor: page.nextCursor,
+      });
     },
   )
   .get(
