@@ -1,191 +1,46 @@
-const en = {
-  appTitle: "Clockwork console",
-  loading: "Loading…",
-  tabsLabel: "How to sign in",
-  tabSignIn: "Sign in",
-  tabSetup: "First-run setup",
-  tabCode: "I have a console code",
-  signInIntro: "Sign in with the passkey you registered for this console.",
-  signInButton: "Sign in with a passkey",
-  setupIntro: "Create the first admin with the setup token that `npm start` printed, then register a passkey for this console.",
-  setupToken: "Setup token",
-  name: "Name",
-  email: "Email",
-  setupButton: "Create admin and register passkey",
-  setupDoneNeedPasskey: "The admin account exists, but no passkey was registered. Your console code is {code}: register a passkey with it below.",
-  codeIntro: "An admin gave you a one-time console code. Register a passkey for this console with it.",
-  consoleCode: "Console code",
-  codeButton: "Register passkey",
-  working: "Working…",
-  noWebAuthn: "This browser cannot use passkeys, so it cannot sign in to the console.",
-  passkeyCancelled: "The passkey prompt was cancelled or timed out. Try again.",
-  passkeyAlreadyRegistered: "This authenticator already holds a passkey for this account. Sign in instead.",
-  networkError: "The server could not be reached.",
-  sessionExpired: "Your session has ended. Sign in again.",
-  signedInAs: "Signed in as {name}",
-  signedIn: "Signed in",
-  signOut: "Sign out",
-  employees: "Employees",
-  noEmployees: "No employees yet.",
-  role: "Role",
-  timezone: "Time zone",
-  status: "Status",
-  actions: "Actions",
-  active: "Active",
-  inactive: "Deactivated",
-  roleEmployee: "Employee",
-  roleManager: "Manager",
-  roleAuditor: "Auditor",
-  roleAdmin: "Admin",
-  addEmployee: "Add an employee",
-  timezoneHint: "IANA name, e.g. Asia/Shanghai; leave empty for none",
-  createEmployee: "Create employee",
-  employeeCreated: "{name} was added.",
-  issueCode: "Issue extension code",
-  issueCodeFor: "Issue an extension code for {name}",
-  codeIssued: "Extension code for {name}:",
-  issueConsoleCode: "Issue console code",
-  issueConsoleCodeFor: "Issue a console code for {name}",
-  consoleCodeIssued: "Console code for {name}:",
-  codeExpires: "Valid once, until {time}.",
-  showDevices: "Devices",
-  hideDevices: "Hide devices",
-  devicesOf: "Devices of {name}",
-  showDevicesFor: "Show the devices of {name}",
-  hideDevicesFor: "Hide the devices of {name}",
-  noDevices: "No passkeys registered.",
-  deviceLabel: "Label",
-  deviceKind: "Kind",
-  kindExtension: "Extension",
-  kindConsole: "Console",
-  added: "Added",
-  lastUsed: "Last used",
-  never: "never",
-  revoked: "Revoked {time}",
-  inUse: "In use",
-  revoke: "Revoke",
-  revokeDevice: "Revoke the passkey “{label}”",
-  confirmRevoke: "Revoke now",
-  confirmRevokeDevice: "Confirm: revoke the passkey “{label}”",
-  cancel: "Cancel",
-  recentPunches: "Recent punches",
-  refresh: "Refresh",
-  refreshPunches: "Refresh the punch list",
-  noPunches: "No punches yet.",
-  time: "Time",
-  employee: "Employee",
-  punchKind: "Kind",
-  punchIn: "In",
-  punchOut: "Out",
-  mode: "Mode",
-  reasons: "Reasons",
-  statusAccepted: "Accepted",
-  statusFlagged: "Flagged",
-  statusRejected: "Rejected",
-  modeOnline: "Online",
-  modeOffline: "Offline",
-  unknownEmployee: "Unknown ({id})",
-} as const;
+import { en } from "./messages/en";
+import { zhCN } from "./messages/zh-cn";
 
+/** Every key of the English table; the other tables are `Messages`, so a missing string fails the type check. */
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zhCN: Messages = {
-  appTitle: "Clockwork 管理控制台",
-  loading: "加载中…",
-  tabsLabel: "登录方式",
-  tabSignIn: "登录",
-  tabSetup: "首次设置",
-  tabCode: "我有控制台代码",
-  signInIntro: "使用您为此控制台注册的通行密钥登录。",
-  signInButton: "使用通行密钥登录",
-  setupIntro: "使用 `npm start` 打印的设置令牌创建第一位管理员，然后为此控制台注册通行密钥。",
-  setupToken: "设置令牌",
-  name: "姓名",
-  email: "电子邮箱",
-  setupButton: "创建管理员并注册通行密钥",
-  setupDoneNeedPasskey: "管理员账户已创建，但尚未注册通行密钥。您的控制台代码是 {code}：请在下方用它注册通行密钥。",
-  codeIntro: "管理员给了您一次性控制台代码。请用它为此控制台注册通行密钥。",
-  consoleCode: "控制台代码",
-  codeButton: "注册通行密钥",
-  working: "处理中…",
-  noWebAuthn: "此浏览器不支持通行密钥，无法登录控制台。",
-  passkeyCancelled: "通行密钥操作已取消或超时，请重试。",
-  passkeyAlreadyRegistered: "此验证器已保存该账户的通行密钥，请直接登录。",
-  networkError: "无法连接到服务器。",
-  sessionExpired: "会话已结束，请重新登录。",
-  signedInAs: "已登录：{name}",
-  signedIn: "已登录",
-  signOut: "退出登录",
-  employees: "员工",
-  noEmployees: "暂无员工。",
-  role: "角色",
-  timezone: "时区",
-  status: "状态",
-  actions: "操作",
-  active: "在职",
-  inactive: "已停用",
-  roleEmployee: "员工",
-  roleManager: "经理",
-  roleAuditor: "审计员",
-  roleAdmin: "管理员",
-  addEmployee: "添加员工",
-  timezoneHint: "IANA 时区名称，例如 Asia/Shanghai；可留空",
-  createEmployee: "创建员工",
-  employeeCreated: "已添加 {name}。",
-  issueCode: "生成扩展程序代码",
-  issueCodeFor: "为 {name} 生成扩展程序代码",
-  codeIssued: "{name} 的扩展程序代码：",
-  issueConsoleCode: "生成控制台代码",
-  issueConsoleCodeFor: "为 {name} 生成控制台代码",
-  consoleCodeIssued: "{name} 的控制台代码：",
-  codeExpires: "仅可使用一次，有效期至 {time}。",
-  showDevices: "设备",
-  hideDevices: "隐藏设备",
-  devicesOf: "{name} 的设备",
-  showDevicesFor: "显示 {name} 的设备",
-  hideDevicesFor: "隐藏 {name} 的设备",
-  noDevices: "尚未注册通行密钥。",
-  deviceLabel: "名称",
-  deviceKind: "类型",
-  kindExtension: "扩展程序",
-  kindConsole: "控制台",
-  added: "添加时间",
-  lastUsed: "上次使用",
-  never: "从未",
-  revoked: "已于 {time} 吊销",
-  inUse: "使用中",
-  revoke: "吊销",
-  revokeDevice: "吊销通行密钥“{label}”",
-  confirmRevoke: "立即吊销",
-  confirmRevokeDevice: "确认：吊销通行密钥“{label}”",
-  cancel: "取消",
-  recentPunches: "最近打卡",
-  refresh: "刷新",
-  refreshPunches: "刷新打卡列表",
-  noPunches: "暂无打卡记录。",
-  time: "时间",
-  employee: "员工",
-  punchKind: "类型",
-  punchIn: "上班",
-  punchOut: "下班",
-  mode: "方式",
-  reasons: "原因",
-  statusAccepted: "已接受",
-  statusFlagged: "待复核",
-  statusRejected: "已拒绝",
-  modeOnline: "在线",
-  modeOffline: "离线",
-  unknownEmployee: "未知（{id}）",
-};
-
-/** Every UI string of the console, per locale. */
+/** Every UI string of the console, per locale (BCP 47 tags, as `Intl` and `<html lang>` take them). */
 export const messages = { en: en as Messages, "zh-CN": zhCN } satisfies Record<string, Messages>;
 export type Locale = keyof typeof messages;
+export const LOCALES = Object.keys(messages) as Locale[];
+
+/** Each language named in itself, for the switch. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", "zh-CN": "简体中文" };
+
+function isLocale(value: string | null | undefined): value is Locale {
+  return value !== null && value !== undefined && (LOCALES as string[]).includes(value);
+}
 
 /** Chinese for any `zh*` browser language, English otherwise. */
 export function pickLocale(language: string | undefined): Locale {
   return language?.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+const LOCALE_KEY = "clockwork.console.locale";
+
+/** The language chosen before on this browser, else the browser's own. */
+export function initialLocale(storage: Pick<Storage, "getItem"> | null, languages: readonly string[]): Locale {
+  let chosen: string | null = null;
+  try {
+    chosen = storage?.getItem(LOCALE_KEY) ?? null;
+  } catch {
+    // Storage may be off (privacy settings): fall back to the browser's language.
+  }
+  return isLocale(chosen) ? chosen : pickLocale(languages[0]);
+}
+
+export function rememberLocale(storage: Pick<Storage, "setItem"> | null, locale: Locale) {
+  try {
+    storage?.setItem(LOCALE_KEY, locale);
+  } catch {
+    // Not remembered, but switched for this visit.
+  }
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

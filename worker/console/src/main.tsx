@@ -1,12 +1,19 @@
 import { render } from "preact";
 import { App } from "./App";
-import { pickLocale } from "./i18n";
+import { initialLocale } from "./i18n";
 import { AppStateContext, createAppState } from "./state";
 import "./style.css";
 
-const state = createAppState(pickLocale(navigator.language));
-document.documentElement.lang = state.locale;
-document.title = state.t("appTitle");
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const state = createAppState(initialLocale(storage(), navigator.languages.length ? navigator.languages : [navigator.language]), storage(), document.documentElement);
+document.title = state.t.value("appTitle");
 
 render(
   <AppStateContext.Provider value={state}>

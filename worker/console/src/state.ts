@@ -1,20 +1,31 @@
-import { signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { Employee } from "./api";
-import { translator, type Locale } from "./i18n";
+import { type Locale, rememberLocale, translator } from "./i18n";
 
 export type Session =
   | { status: "checking" }
   | { status: "signed-out"; notice?: string }
-  /** `employee` comes from GET /api/console/session (or the sign-in answer). */
-  | { status: "signed-in"; employee: Employee | null };
+  /** `me` comes from GET /api/console/session (or the sign-in answer). */
+  | { status: "signed-in"; me: Employee };
 
-export function createAppState(locale: Locale) {
+/** The people in the viewer's scope (GET /api/admin/employees), shared by every page that names someone. */
+export type Directory = { status: "idle" | "loading" } | { status: "ready"; items: Employee[] } | { status: "failed"; error: string };
+
+export function createAppState(locale: Locale, storage: Pick<Storage, "setItem"> | null, root: { lang: string }) {
+  const current = signal(locale);
+  root.lang = locale;
   return {
-    locale,
-    t: translator(locale),
+    locale: current,
+    t: computed(() => translator(current.value)),
+    setLocale(next: Locale) {
+      current.value = next;
+      root.lang = next;
+      rememberLocale(storage, next);
+    },
     session: signal<Session>({ status: "checking" }),
+    directory: signal<Directory>({ status: "idle" }),
   };
 }
 export type AppState = ReturnType<typeof createAppState>;
@@ -27,20 +38,15 @@ export function useAppState(): AppState {
   return state;
 }
 
-/**
- * What the signed-in person may do, to hide controls the API would refuse anyway
- * (the API is the authority). Unknown (reload without a remembered employee): show everything.
- */
-export function permissionsOf(employee: Employee | null) {
-  const role = employee?.role ?? null;
-  return {
-    write: role !== "auditor",
-    /** Only admins add people (the API refuses anyone else, so nobody can probe which emails exist). */
-    createEmployees: role === null || role === "admin",
-    /** Managers change only people whose role is employee; admins anyone. */
-    writeTarget: (target: Pick<Employee, "role">) => role === "admin" || role === null || (role === "manager" && target.role === "employee"),
-    issueConsoleCodes: role === null || role === "admin",
-    assignableRoles: ["employee", "manager", "auditor", "admin"] as const,
-  };
+/** The translator and locale; reading them here re-renders the caller when the language changes. */
+export function useI18n() {
+  const state = useAppState();
+  return { t: state.t.value, locale: state.locale.value };
 }
-export type Permissions = ReturnType<typeof permissionsOf>;
+
+/** The signed-in person (only inside the signed-in shell). */
+export function useMe(): Employee {
+  const session = useAppState().session.value;
+  if (session.status !== "signed-in") throw new Error("useMe outside the signed-in shell");
+  return session.me;
+}

@@ -1,10 +1,18 @@
+import { useI18n } from "../state";
 import { RichText } from "./RichText";
 
-export function ErrorMessage({ message }: { message: string | null | undefined }) {
+/** A failure, said as an alert, with a way to try again where there is one. */
+export function ErrorMessage({ message, onRetry }: { message: string | null | undefined; onRetry?: () => void }) {
+  const { t } = useI18n();
   if (!message) return null;
   return (
-    <p class="message error" role="alert">
+    <div class="message error" role="alert">
       <RichText text={message} />
-    </p>
+      {onRetry && (
+        <button type="button" class="link-button" onClick={onRetry}>
+          {t("tryAgain")}
+        </button>
+      )}
+    </div>
   );
 }

@@ -1,25 +1,21 @@
 import type { Employee, PunchRecord } from "../api";
-import { formatTime } from "../format";
-import type { MessageKey } from "../i18n";
-import { useAppState } from "../state";
+import { MODE_LABELS, PUNCH_KIND_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
+import { useI18n } from "../state";
+import { EmployeeName } from "./EmployeeName";
+import { When } from "./When";
+import { TableScroll } from "./TableScroll";
 
-const STATUS_LABELS: Record<PunchRecord["status"], MessageKey> = {
-  accepted: "statusAccepted",
-  flagged: "statusFlagged",
-  rejected: "statusRejected",
-};
-
-export function PunchTable({ punches, employees }: { punches: PunchRecord[]; employees: Employee[] }) {
-  const { t, locale } = useAppState();
-  if (punches.length === 0) return <p class="empty">{t("noPunches")}</p>;
-  const names = new Map(employees.map((e) => [e.id, e.name]));
+/** Punches as rows, each time in the punch's own zone (named). */
+export function PunchTable({ punches, byId, showEmployee = true, caption }: { punches: PunchRecord[]; byId: Map<string, Employee>; showEmployee?: boolean; caption: string }) {
+  const { t } = useI18n();
   return (
-    <div class="table-wrap">
-      <table>
+    <TableScroll label={caption}>
+      <table class="stacked">
+        <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t("time")}</th>
-            <th scope="col">{t("employee")}</th>
+            {showEmployee && <th scope="col">{t("employee")}</th>}
             <th scope="col">{t("punchKind")}</th>
             <th scope="col">{t("status")}</th>
             <th scope="col">{t("mode")}</th>
@@ -29,18 +25,27 @@ export function PunchTable({ punches, employees }: { punches: PunchRecord[]; emp
         <tbody>
           {punches.map((punch) => (
             <tr key={punch.id}>
-              <td>{formatTime(locale, punch.effectiveTime)}</td>
-              <td>{names.get(punch.employeeId) ?? t("unknownEmployee", { id: punch.employeeId })}</td>
-              <td>{punch.kind === "in" ? t("punchIn") : t("punchOut")}</td>
-              <td>
-                <span class={`badge ${punch.status}`}>{t(STATUS_LABELS[punch.status])}</span>
+              <td data-label={t("time")}>
+                <When ms={punch.effectiveTime} zone={punch.tz} />
               </td>
-              <td>{punch.mode === "online" ? t("modeOnline") : t("modeOffline")}</td>
-              <td>{punch.reasons.join(", ") || "—"}</td>
+              {showEmployee && (
+                <td data-label={t("employee")}>
+                  <EmployeeName id={punch.employeeId} byId={byId} />
+                </td>
+              )}
+              <td data-label={t("punchKind")}>{t(PUNCH_KIND_LABELS[punch.kind])}</td>
+              <td data-label={t("status")}>
+                <span class={`badge ${punch.status}`}>{t(PUNCH_STATUS_LABELS[punch.status])}</span>
+                {punch.review && <span class="muted small"> {t("reviewed")}</span>}
+              </td>
+              <td data-label={t("mode")}>{t(MODE_LABELS[punch.mode])}</td>
+              <td data-label={t("reasons")} class="reasons">
+                {punch.reasons.map((r) => t(REASON_LABELS[r])).join("; ") || "—"}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

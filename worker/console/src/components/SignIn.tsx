@@ -1,17 +1,22 @@
 import { browserSupportsWebAuthn } from "@simplewebauthn/browser";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, type Employee } from "../api";
 import { describeError } from "../format";
 import { enrollConsolePasskey, signInWithPasskey } from "../passkeys";
-import { useAppState } from "../state";
-import { useAction } from "../use-action";
+import { useAction } from "../hooks/use-action";
+import { useAppState, useI18n } from "../state";
 import { ErrorMessage } from "./ErrorMessage";
+import { LanguageSelect } from "./LanguageSelect";
 import { RichText } from "./RichText";
 
 type Tab = "signin" | "setup" | "code";
 
 export function SignIn({ onSignedIn }: { onSignedIn: (employee: Employee) => void }) {
-  const { t, session } = useAppState();
+  const { session } = useAppState();
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = t("appTitle");
+  }, [t]);
   const [tab, setTab] = useState<Tab>("signin");
   const [pending, setPending] = useState<{ code: string; reason: string } | null>(null);
   const notice = session.value.status === "signed-out" ? session.value.notice : undefined;
@@ -23,8 +28,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: (employee: Employee) => voi
 
   return (
     <main class="card sign-in">
-      <h1>{t("appTitle")}</h1>
-      {notice && <p class="message info">{notice}</p>}
+      <div class="sign-in-head">
+        <h1>{t("appTitle")}</h1>
+        <LanguageSelect />
+      </div>
+      {notice && (
+        <p class="message info" role="status">
+          {notice}
+        </p>
+      )}
       {!browserSupportsWebAuthn() && <ErrorMessage message={t("noWebAuthn")} />}
       <div class="tabs" role="tablist" aria-label={t("tabsLabel")}>
         {tabs.map(([id, label]) => (
@@ -60,7 +72,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (employee: Employee) => voi
 }
 
 function PasskeySignIn({ onSignedIn }: { onSignedIn: (employee: Employee) => void }) {
-  const { t } = useAppState();
+  const { t } = useI18n();
   const { busy, error, run } = useAction();
   return (
     <div class="panel">
@@ -74,7 +86,7 @@ function PasskeySignIn({ onSignedIn }: { onSignedIn: (employee: Employee) => voi
 }
 
 function SetupForm(props: { onSignedIn: (employee: Employee) => void; onCodeWithoutPasskey: (code: string, reason: string) => void }) {
-  const { t } = useAppState();
+  const { t } = useI18n();
   const { busy, error, run } = useAction();
   const [token, setToken] = useState("");
   const [name, setName] = useState("");
@@ -119,7 +131,7 @@ function SetupForm(props: { onSignedIn: (employee: Employee) => void; onCodeWith
 }
 
 function CodeForm(props: { onSignedIn: (employee: Employee) => void; pending: { code: string; reason: string } | null }) {
-  const { t } = useAppState();
+  const { t } = useI18n();
   const { busy, error, run } = useAction();
   const [code, setCode] = useState(props.pending?.code ?? "");
   const firstError = props.pending?.reason ?? null;

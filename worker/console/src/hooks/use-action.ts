@@ -1,33 +1,29 @@
 import { useCallback, useState } from "preact/hooks";
-import { ApiError } from "./api";
-import { describeError } from "./format";
-import { useAppState } from "./state";
+import { useFailure } from "./use-failure";
 
 /**
  * Runs one async action at a time for a form or button: `busy` while it runs, `error` when it
- * failed. A 401 from the API means the console session ended, so the app goes back to sign-in.
+ * failed (a 401 instead ends the session: see `useFailure`). Resolves true when the action succeeded.
  */
 export function useAction() {
-  const state = useAppState();
+  const fail = useFailure();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = useCallback(
-    async (action: () => Promise<void>) => {
+    async (action: () => Promise<void>): Promise<boolean> => {
       setBusy(true);
       setError(null);
       try {
         await action();
+        return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401 && state.session.value.status === "signed-in") {
-          state.session.value = { status: "signed-out", notice: state.t("sessionExpired") };
-          return;
-        }
-        setError(describeError(state.t, err));
+        setError(fail(err));
+        return false;
       } finally {
         setBusy(false);
       }
     },
-    [state],
+    [fail],
   );
   return { busy, error, run, setError };
 }
