@@ -386,6 +386,8 @@ export const CorrectionSchema = z.object({
   decidedBy: z.string().optional(),
   comment: z.string().optional(),
   punchId: z.string().optional(),
+  /** When retention deleted the evidence files (their names stay). */
+  evidenceErasedAt: EpochMs.optional(),
 });
 export type Correction = z.infer<typeof CorrectionSchema>;
 
@@ -553,6 +555,16 @@ export const TimesheetSchema = z.object({ items: z.array(TimesheetRowSchema) });
 export const MaintenanceReportSchema = z.object({
   expired: z.number().int(),
   securityEntries: z.number().int(),
+  retention: z
+    .object({
+      locationErased: z.number().int(),
+      ipErased: z.number().int(),
+      evidenceErased: z.number().int(),
+      archived: z.object({ month: z.string(), part: z.number().int(), punches: z.number().int() }).nullable(),
+      anonymized: z.number().int(),
+      more: z.boolean(),
+    })
+    .nullable(),
   seal: z
     .object({
       sealed: z.number().int(),
@@ -707,3 +719,12 @@ export const AuditVerifySchema = z.object({
   /** Entries sealed before checking. */
   sealed: z.number().int(),
 });
+
+/** A month of punches that retention moved to R2 (`GET /api/admin/archive`). */
+export const ArchivedMonthSchema = z.object({
+  month: z.string(),
+  parts: z.array(z.object({ part: z.number().int(), key: z.string(), punches: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
+  punches: z.number().int(),
+});
+export const ArchiveListSchema = z.object({ items: z.array(ArchivedMonthSchema) });
+export const MonthParamSchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, "must be YYYY-MM") });

@@ -25,6 +25,7 @@ import { maintenanceRoutes } from "./routes/admin/maintenance";
 import { adminCorrectionRoutes } from "./routes/admin/corrections";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
 import { auditRoutes } from "./routes/admin/audit";
+import { archiveRoutes } from "./routes/admin/archive";
 import { extensionOrigins } from "./services/request";
 import { requireConsole } from "./services/sessions";
 
@@ -51,7 +52,8 @@ const admin = new Hono<AppEnv>()
   .route("/corrections", adminCorrectionRoutes)
   .route("/today", todayRoutes)
   .route("/api-keys", apiKeyRoutes)
-  .route("/audit", auditRoutes);
+  .route("/audit", auditRoutes)
+  .route("/archive", archiveRoutes);
 
 const api = new Hono<AppEnv>()
   .use(apiHeaders)

@@ -173,6 +173,9 @@ export const punches = sqliteTable(
   (t) => [
     index("punches_employee_id_effective_time_idx").on(t.employeeId, t.effectiveTime),
     index("punches_effective_time_idx").on(t.effectiveTime),
+    // What retention still has to erase, found without walking what it already erased.
+    index("punches_located_idx").on(t.effectiveTime).where(sql`${t.geoLat} IS NOT NULL OR ${t.signedPunch} IS NOT NULL`),
+    index("punches_with_ip_idx").on(t.effectiveTime).where(sql`${t.ip} IS NOT NULL`),
     index("punches_employee_id_local_date_idx").on(t.employeeId, t.localDate),
     index("punches_status_effective_time_idx").on(t.status, t.effectiveTime),
     // The counted punch before a time, for the rules, found straight down an index that holds no rejected punch.
@@ -280,6 +283,8 @@ export const corrections = sqliteTable(
     decidedBy: text("decided_by"),
     comment: text("comment"),
     punchId: text("punch_id"),
+    /** When retention deleted the evidence files (their names and types stay). */
+    evidenceErasedAt: integer("evidence_erased_at"),
   },
   (t) => [
     index("corrections_employee_id_created_at_idx").on(t.employeeId, t.createdAt),
@@ -287,7 +292,41 @@ export const corrections = sqliteTable(
     index("corrections_employee_id_date_idx").on(t.employeeId, t.date),
     // One pending request per employee, date and kind, also under a race.
     uniqueIndex("corrections_pending_idx").on(t.employeeId, t.date, t.kind).where(sql`${t.status} = 'pending'`),
+    index("corrections_evidence_idx").on(t.createdAt).where(sql`${t.evidence} <> '[]' AND ${t.evidenceErasedAt} IS NULL`),
   ],
+);
+
+/**
+ * Punches moved to R2 by retention: where each employee's lines of an archived month are, so
+ * that an employee's export (and anyone reading one person's month) reads a few kilobytes, not
+ * the month. A month is one NDJSON file, or numbered parts when it is large.
+ */
+export const archiveIndex = sqliteTable(
+  "archive_index",
+  {
+    employeeId: text("employee_id").notNull(),
+    month: text("month").notNull(),
+    key: text("key").notNull(),
+    offset: integer("offset").notNull(),
+    length: integer("length").notNull(),
+    punches: integer("punches").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.employeeId, t.key] }), index("archive_index_month_idx").on(t.month)],
+);
+
+/** The archived parts of each month: the R2 key, its SHA-256 as read back, its size. */
+export const archiveParts = sqliteTable(
+  "archive_parts",
+  {
+    month: text("month").notNull(),
+    part: integer("part").notNull(),
+    key: text("key").notNull(),
+    punches: integer("punches").notNull(),
+    bytes: integer("bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.part] })],
 );
 
 export const settings = sqliteTable("settings", {

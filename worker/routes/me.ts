@@ -4,7 +4,7 @@ import { MeExportSchema, MePunchesQuerySchema, MeResponseSchema, PunchListSchema
 import { summarizeDays } from "../../shared/day";
 import { workDateOf } from "../../shared/schedule";
 import { DAY_MS, utcDate } from "../../shared/time";
-import { corrections, devices, employees, holidays, punches, schedules } from "../db/schema";
+import { archiveIndex, corrections, devices, employees, holidays, punches, schedules } from "../db/schema";
 import { employeeSchedule, holidayCalendar, workdayOf } from "../services/rule-context";
 import { policyFrom, policyQuery } from "../services/policy";
 import type { AppEnv } from "../env";
@@ -112,6 +112,14 @@ export const meRoutes = new Hono<AppEnv>()
         db.select().from(punches).where(eq(punches.employeeId, id)).orderBy(asc(punches.effectiveTime), asc(punches.id)),
         db.select().from(corrections).where(eq(corrections.employeeId, id)).orderBy(asc(corrections.createdAt)),
       ]);
+      // Punches retention moved to R2: the index says where this employee's lines are in each part.
+      const ranges = await db.select().from(archiveIndex).where(eq(archiveIndex.employeeId, id));
+      const archived: (typeof punches.$inferSelect)[] = [];
+      for (const range of ranges) {
+        const object = await c.env.EVIDENCE.get(range.key, { range: { offset: range.offset, length: range.length } });
+        if (!object) continue;
+        for (const line of (await object.text()).split("\n")) if (line) archived.push(JSON.parse(line));
+      }
       c.header("Content-Disposition", `attachment; filename="clockwork-export-${new Date().toISOString().slice(0, 10)}.json"`);
       c.header("Cache-Control", "no-store");
       return c.json({
@@ -119,7 +127,7 @@ export const meRoutes = new Hono<AppEnv>()
         employee: toEmployee(employee!),
         consent: { at: employee!.consentAt, version: employee!.consentVersion },
         devices: deviceRows.map(toDevice),
-        punches: punchRows.map((row) => ({ ...toPunchRecord(row), receipt: { payload: row.receiptPayload, signature: row.receiptSignature } })),
+        punches: [...archived, ...punchRows].map((row) => ({ ...toPunchRecord(row), receipt: { payload: row.receiptPayload, signature: row.receiptSignature } })),
         corrections: correctionRows.map(toCorrection),
       });
     },

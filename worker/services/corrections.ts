@@ -130,6 +130,7 @@ export async function fileCorrection(
     decidedBy: null,
     comment: null,
     punchId: null,
+    evidenceErasedAt: null,
   };
   await Promise.all(
     files.map((f, i) =>
@@ -173,7 +174,7 @@ export async function cancelCorrection(db: DB, bucket: R2Bucket, opts: { employe
   const [updated] = await db.batch([
     db
       .update(corrections)
-      .set({ status: "cancelled", decidedAt: opts.now, decidedBy: opts.employeeId })
+      .set({ status: "cancelled", decidedAt: opts.now, decidedBy: opts.employeeId, evidenceErasedAt: opts.now })
       .where(and(eq(corrections.id, current.id), eq(corrections.status, "pending")))
       .returning(),
     auditInsertWhen(

@@ -86,6 +86,7 @@ export function toCorrection(row: CorrectionRow): Correction {
     ...(row.decidedBy !== null ? { decidedBy: row.decidedBy } : {}),
     ...(row.comment !== null ? { comment: row.comment } : {}),
     ...(row.punchId !== null ? { punchId: row.punchId } : {}),
+    ...(row.evidenceErasedAt !== null ? { evidenceErasedAt: row.evidenceErasedAt } : {}),
   };
 }
 

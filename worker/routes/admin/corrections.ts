@@ -76,8 +76,10 @@ export const adminCorrectionRoutes = new Hono<AppEnv>()
       const { id, evidenceId } = c.req.valid("param");
       const { correction } = await loadCorrection(c.var.db, c.var.principal, id);
       const file = correction.evidence.find((e) => e.id === evidenceId);
-      const object = file ? await c.env.EVIDENCE.get(file.key) : null;
-      if (!file || !object) throw new ApiError(404, "NOT_FOUND", "No such evidence file (files of a cancelled request are deleted).");
+      const object = file && correction.evidenceErasedAt === null ? await c.env.EVIDENCE.get(file.key) : null;
+      if (!file || !object) {
+        throw new ApiError(404, "NOT_FOUND", "No such evidence file (files of a cancelled request, and files past their retention, are deleted).");
+      }
       return new Response(object.body, {
         headers: {
           // The type detected from the file's first bytes when it was uploaded, never the sender's.

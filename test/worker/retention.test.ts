@@ -1,0 +1,182 @@
+/**
+ * Privacy by retention, in workerd with local D1 and R2: location, IP and evidence erased after
+ * their days, old months moved to R2 and still readable, leavers anonymised; every run bounded
+ * and resumed, every run audited.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sha256, toBase64Url } from "../../shared/encoding";
+import { createDb } from "../../worker/db/client";
+import { runRetention } from "../../worker/services/retention";
+import { adminCall, BASE, call, createEmployee, enrolDevice, makePunch, nonce, setUpFirstAdmin, sign, type Admin, type EnrolledDevice } from "./helpers";
+
+const DAY = 86_400_000;
+let admin: Admin;
+let ada: EnrolledDevice;
+
+beforeAll(async () => {
+  admin = await setUpFirstAdmin();
+  ada = await enrolDevice(admin, (await createEmployee(admin, { name: "Ada" })).id);
+});
+
+const db = () => createDb(env.DB);
+const run = (now = Date.now(), opts: { page?: number; archivePage?: number } = {}) => runRetention(db(), env.EVIDENCE, now, opts);
+
+async function rows<T = Record<string, unknown>>(sql: string, ...values: unknown[]): Promise<T[]> {
+  return (await env.DB.prepare(sql).bind(...values).all<T>()).results;
+}
+
+describe("location and IP", () => {
+  it("are erased after their days, a page per run until none is left; verdict, reasons and country stay", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const body = await sign(ada, makePunch(ada, { nonce: await nonce(), kind: i % 2 ? "out" : "in" }));
+      const res = await call("POST", "/api/punches", { body, headers: { "CF-Connecting-IP": "203.0.113.9" }, cf: { country: "DE", city: "Berlin", latitude: "52.5", longitude: "13.4" } });
+      ids.push(res.json.punch.id);
+    }
+    // Backdated past the 90 days.
+    await env.DB.prepare(`UPDATE punches SET effective_time = effective_time - ${100 * DAY} WHERE id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(ids)).run();
+    const before = await rows<{ status: string; reasons: string }>("SELECT status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
+
+    const first = await run(Date.now(), { page: 2 });
+    expect(first).toMatchObject({ locationErased: 2, ipErased: 2, more: true });
+    await run(Date.now(), { page: 2 });
+    const third = await run(Date.now(), { page: 2 });
+    expect(third).toMatchObject({ locationErased: 1, ipErased: 1 });
+    expect(await run(Date.now(), { page: 2 })).toMatchObject({ locationErased: 0, ipErased: 0 });
+
+    const after = await rows("SELECT geo_lat, geo_lon, geo_accuracy, signed_punch, ip, ip_lat, ip_lon, city, country, status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
+    for (const [i, r] of after.entries()) {
+      expect(r).toMatchObject({ geo_lat: null, geo_lon: null, geo_accuracy: null, signed_punch: null, ip: null, ip_lat: null, ip_lon: null, city: null, country: "DE" });
+      expect({ status: r.status, reasons: r.reasons }).toEqual(before[i]);
+    }
+    // A recent punch keeps everything.
+    const fresh = await call("POST", "/api/punches", { body: await sign(ada, makePunch(ada, { nonce: await nonce() })), headers: { "CF-Connecting-IP": "203.0.113.9" } });
+    await run();
+    expect(await rows("SELECT ip, geo_lat IS NOT NULL AS located FROM punches WHERE id = ?", fresh.json.punch.id)).toEqual([{ ip: "203.0.113.9", located: 1 }]);
+    // Each run is audited with its counts.
+    const entries = await rows<{ data: string }>("SELECT data FROM audit_log WHERE action = 'retention.ran' ORDER BY seq");
+    expect(entries.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.parse(entries[0]!.data)).toMatchObject({ locationErased: 2, ipErased: 2 });
+  });
+
+  it("the days are settings", async () => {
+    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 1 } });
+    const res = await call("POST", "/api/punches", { body: await sign(ada, makePunch(ada, { nonce: await nonce() })), headers: { "CF-Connecting-IP": "203.0.113.10" } });
+    await run(Date.now() + 2 * DAY);
+    expect(await rows("SELECT geo_lat, ip FROM punches WHERE id = ?", res.json.punch.id)).toEqual([{ geo_lat: null, ip: "203.0.113.10" }]);
+    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 90 } });
+  });
+});
+
+describe("evidence", () => {
+  it("files are deleted from R2 after evidenceDays; the request keeps their names and says when", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const form = new FormData();
+    const date = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
+    for (const [k, v] of Object.entries({ date, kind: "in", time: String(Date.parse(`${date}T09:00:00Z`)), reason: "photo" })) form.append(k, v);
+    form.append("evidence", new File([png], "badge.png"));
+    const worker = (await import("../../worker/index")).default;
+    const { createExecutionContext } = await import("cloudflare:test");
+    const res = await worker.fetch(new Request(`${BASE}/api/me/corrections`, { method: "POST", body: form, headers: { Authorization: `Bearer ${ada.token}` } }), env, createExecutionContext());
+    const { correction } = (await res.json()) as { correction: { id: string; evidence: { id: string }[] } };
+    expect(res.status).toBe(201);
+    const [{ evidence }] = await rows<{ evidence: string }>("SELECT evidence FROM corrections WHERE id = ?", correction.id);
+    const key = JSON.parse(evidence)[0].key as string;
+    expect(await env.EVIDENCE.head(key)).not.toBeNull();
+    await env.DB.prepare("UPDATE corrections SET created_at = created_at - ? WHERE id = ?").bind(400 * DAY, correction.id).run();
+    expect((await run()).evidenceErased).toBe(1);
+    expect(await env.EVIDENCE.head(key)).toBeNull();
+    const listed = await adminCall(admin, "GET", `/api/admin/corrections/${correction.id}`);
+    expect(listed.json.correction).toMatchObject({ evidence: [{ name: "badge.png" }], evidenceErasedAt: expect.any(Number) });
+    expect((await adminCall(admin, "GET", `/api/admin/corrections/${correction.id}/evidence/${correction.evidence[0]!.id}`)).status).toBe(404);
+  });
+});
+
+describe("old months move to R2", () => {
+  let bo: { id: string };
+  const SEEDED = 25;
+
+  beforeAll(async () => {
+    bo = await createEmployee(admin, { name: "Bo" });
+    // 25 punches in a month more than 36 months ago, for Ada and Bo.
+    const month = Date.UTC(new Date().getUTCFullYear() - 4, 2, 1);
+    for (let i = 0; i < SEEDED; i++) {
+      const who = i % 2 ? bo.id : ada.employeeId;
+      const t = month + i * 3_600_000;
+      await env.DB.prepare(
+        `INSERT INTO punches (id, employee_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature, note)
+         VALUES (?, ?, 'manual', ?, ?, 'UTC', ?, ?, ?, 'manual', 'accepted', '[]', ?, '{}', 'sig', 'old')`,
+      )
+        .bind(`old-${String(i).padStart(3, "0")}`, who, i % 4 < 2 ? "in" : "out", t, t, t, new Date(t).toISOString().slice(0, 10), `hash-${i}`)
+        .run();
+    }
+  });
+
+  it("a page a run, each part written, read back and checked before its punches leave D1; the manifest lists every part", async () => {
+    const month = new Date(Date.UTC(new Date().getUTCFullYear() - 4, 2, 1)).toISOString().slice(0, 7);
+    const reports = [];
+    for (let i = 0; i < 5; i++) reports.push((await run(Date.now(), { archivePage: 10 })).archived);
+    expect(reports.map((r) => r && [r.month, r.part, r.punches])).toEqual([[month, 1, 10], [month, 2, 10], [month, 3, 5], null, null]);
+    expect(await rows("SELECT count(*) AS n FROM punches WHERE id LIKE 'old-%'")).toEqual([{ n: 0 }]);
+
+    const manifest = JSON.parse(await (await env.EVIDENCE.get(`archive/punches/${month}/manifest.json`))!.text());
+    expect(manifest).toMatchObject({ month, complete: true, punches: SEEDED });
+    for (const part of manifest.parts) {
+      const bytes = new Uint8Array(await (await env.EVIDENCE.get(part.key))!.arrayBuffer());
+      expect(toBase64Url(await sha256(bytes))).toBe(part.sha256);
+    }
+    // The console and the verifier read the month back, line for line.
+    const list = await adminCall(admin, "GET", "/api/admin/archive");
+    expect(list.json.items).toEqual([expect.objectContaining({ month, punches: SEEDED })]);
+    const ndjson = await adminCall(admin, "GET", `/api/admin/archive/${month}`);
+    const lines = ndjson.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id).sort()).toEqual(Array.from({ length: SEEDED }, (_, i) => `old-${String(i).padStart(3, "0")}`));
+    expect(lines[0]).toMatchObject({ note: "old", mode: "manual", receiptSignature: "sig" });
+  });
+
+  it("the employee's export still holds their archived punches", async () => {
+    const exported = await call("GET", "/api/me/export", { token: ada.token });
+    const old = exported.json.punches.filter((p: { id: string }) => p.id.startsWith("old-"));
+    expect(old).toHaveLength(Math.ceil(SEEDED / 2));
+    expect(old.every((p: { employeeId: string }) => p.employeeId === ada.employeeId)).toBe(true);
+  });
+
+  it("a part that does not read back as written deletes nothing", async () => {
+    const t = Date.UTC(new Date().getUTCFullYear() - 4, 5, 1);
+    await env.DB.prepare(
+      `INSERT INTO punches (id, employee_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature)
+       VALUES ('lost-1', ?, 'manual', 'in', ?, 'UTC', ?, ?, '2020-01-01', 'manual', 'accepted', '[]', 'h', '{}', 's')`,
+    )
+      .bind(ada.employeeId, t, t, t)
+      .run();
+    // R2 that answers the read-back with other bytes.
+    const lying = {
+      put: (key: string, value: Uint8Array, opts: R2PutOptions) => env.EVIDENCE.put(key, value, opts),
+      get: async (key: string) => ({ arrayBuffer: async () => new TextEncoder().encode("tampered").buffer, text: async () => "tampered", key }),
+      delete: (keys: string | string[]) => env.EVIDENCE.delete(keys),
+    } as unknown as R2Bucket;
+    await expect(runRetention(createDb(env.DB), lying, Date.now())).rejects.toThrow(/did not read back/);
+    expect(await rows("SELECT count(*) AS n FROM punches WHERE id = 'lost-1'")).toEqual([{ n: 1 }]);
+  });
+
+  it("only admins and auditors read archived months", async () => {
+    const { consoleSessionFor } = await import("./helpers");
+    const manager = await consoleSessionFor(admin, (await createEmployee(admin, { role: "manager" })).id);
+    expect((await adminCall(manager, "GET", "/api/admin/archive")).status).toBe(403);
+  });
+});
+
+describe("people who left", () => {
+  it("are anonymised after punchMonths: name and email go, their records stay under their id", async () => {
+    const leaver = await createEmployee(admin, { name: "Lea Left", email: "lea.left@example.com" });
+    await adminCall(admin, "DELETE", `/api/admin/employees/${leaver.id}`);
+    await env.DB.prepare("UPDATE employees SET updated_at = updated_at - ? WHERE id = ?").bind(40 * 30 * DAY, leaver.id).run();
+    const stayer = await createEmployee(admin, { name: "Sam Stays" });
+    expect((await run()).anonymized).toBe(1);
+    const [row] = await rows<{ name: string; email: string; anonymized_at: number }>("SELECT name, email, anonymized_at FROM employees WHERE id = ?", leaver.id);
+    expect(row).toMatchObject({ name: "Former employee", email: `former-${leaver.id}@anonymized.invalid`, anonymized_at: expect.any(Number) });
+    expect(await rows("SELECT name FROM employees WHERE id = ?", stayer.id)).toEqual([{ name: "Sam Stays" }]);
+    expect((await run()).anonymized).toBe(0);
+  });
+});

@@ -1,0 +1,214 @@
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
+import { sha256, toBase64Url } from "../../shared/encoding";
+import { DAY_MS } from "../../shared/time";
+import type { DB } from "../db/client";
+import { batchPrepared, type Bound, preparedSql, queryPrepared, rowAsJson } from "../db/prepared";
+import { archiveParts, corrections, devices, employees, punches } from "../db/schema";
+import { auditInsert } from "./audit";
+import { policyFrom, policyQuery } from "./policy";
+
+// Personal data is kept only as long as the company's retention settings say (PIPL-style
+// minimisation). Each run does a bounded page of each kind of work and the next run carries on,
+// so a Worker's time limit is never reached however large the backlog:
+//   location: a punch's coordinates, their accuracy and the signed JSON (which holds them);
+//     the signature still verifies over the punch's hash, which stays with the assertion;
+//   IP: the address and what was derived from it, but the country;
+//   evidence: correction files in R2 (their names and types stay);
+//   punches: whole months older than punchMonths move to R2 as NDJSON (numbered parts when a
+//     month is large), each part written, read back and checked before its rows leave D1;
+//   people: deactivated employees past punchMonths lose their name and email.
+
+export interface RetentionReport {
+  locationErased: number;
+  ipErased: number;
+  evidenceErased: number;
+  archived: { month: string; part: number; punches: number } | null;
+  anonymized: number;
+  /** Some kind of work was left for the next run. */
+  more: boolean;
+}
+
+export const RETENTION_PAGE = 1000;
+/** Punches per archive part: a part is held in memory while it is written and checked. */
+export const ARCHIVE_PAGE = 20_000;
+const MONTH_DAYS = 30;
+
+const ERASE_LOCATION = preparedSql(
+  sql`UPDATE punches SET geo_lat = NULL, geo_lon = NULL, geo_accuracy = NULL, signed_punch = NULL
+    WHERE id IN (SELECT id FROM punches WHERE (geo_lat IS NOT NULL OR signed_punch IS NOT NULL) AND effective_time < ${sql.placeholder("cutoff")}
+      ORDER BY effective_time LIMIT ${sql.placeholder("page")})`,
+  (r) => r.meta.changes,
+);
+const ERASE_IP = preparedSql(
+  sql`UPDATE punches SET ip = NULL, ip_lat = NULL, ip_lon = NULL, city = NULL, region = NULL
+    WHERE id IN (SELECT id FROM punches WHERE ip IS NOT NULL AND effective_time < ${sql.placeholder("cutoff")}
+      ORDER BY effective_time LIMIT ${sql.placeholder("page")})`,
+  (r) => r.meta.changes,
+);
+const OLDEST_PUNCH = preparedSql(sql`SELECT min(effective_time) AS t FROM punches`, (r) => ((r.results[0] as { t: number | null } | undefined)?.t ?? null));
+// A month's remaining punches grouped by employee: each employee's punches are one range of the
+// (employee, time) index, visited employee by employee, so nothing is sorted.
+const MONTH_PAGE = preparedSql(
+  sql`SELECT ${rowAsJson(punches, "p")} AS row FROM employees e JOIN punches p ON p.employee_id = e.id
+    AND p.effective_time >= ${sql.placeholder("from")} AND p.effective_time < ${sql.placeholder("to")}
+    ORDER BY e.id, p.effective_time, p.id LIMIT ${sql.placeholder("page")}`,
+  (r) => (r.results as { row: string }[]).map((x) => x.row),
+);
+const DELETE_PUNCHES = preparedSql(sql`DELETE FROM punches WHERE id IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`, (r) => r.meta.changes);
+const PART_INSERT = preparedSql(
+  sql`INSERT INTO archive_parts (month, part, key, punches, bytes, sha256, created_at) VALUES (${sql.placeholder("month")}, ${sql.placeholder("part")},
+    ${sql.placeholder("key")}, ${sql.placeholder("punches")}, ${sql.placeholder("bytes")}, ${sql.placeholder("sha256")}, ${sql.placeholder("createdAt")})`,
+  (r) => r.meta.changes,
+);
+const INDEX_INSERT = preparedSql(
+  sql`INSERT INTO archive_index (employee_id, month, key, offset, length, punches)
+    SELECT json_extract(value, '$[0]'), ${sql.placeholder("month")}, ${sql.placeholder("key")}, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+    FROM json_each(${sql.placeholder("ranges")})`,
+  (r) => r.meta.changes,
+);
+
+/** The UTC month (`YYYY-MM`) of an instant, and its bounds. */
+export function monthOf(ms: number): { month: string; from: number; to: number } {
+  const d = new Date(ms);
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { month: new Date(from).toISOString().slice(0, 7), from, to };
+}
+
+/** Where a month's parts and manifest live in R2. */
+export const archiveKey = (month: string, part: number) => `archive/punches/${month}/part-${String(part).padStart(4, "0")}.ndjson`;
+export const manifestKey = (month: string) => `archive/punches/${month}/manifest.json`;
+
+async function hashBytes(bytes: Uint8Array): Promise<string> {
+  return toBase64Url(await sha256(bytes));
+}
+
+/**
+ * Moves the next part of the oldest month that is entirely older than `punchMonths` to R2. The
+ * part is written, read back and compared before its punches are deleted from D1, in one batch
+ * with its index rows; the month's manifest lists every part with its SHA-256.
+ */
+async function archiveNextPart(db: DB, bucket: R2Bucket, punchMonths: number, now: number, page: number) {
+  const d1 = db.$client;
+  const oldest = await queryPrepared(d1, [OLDEST_PUNCH, {}]);
+  if (oldest === null) return null;
+  const month = monthOf(oldest);
+  const keepFrom = monthOf(now - punchMonths * MONTH_DAYS * DAY_MS).from;
+  if (month.to > keepFrom) return null;
+
+  const rows = await queryPrepared(d1, [MONTH_PAGE, { from: month.from, to: month.to, page }]);
+  if (rows.length === 0) return null;
+  const [{ n: done }] = (await db.select({ n: sql<number>`count(*)` }).from(archiveParts).where(eq(archiveParts.month, month.month))) as [{ n: number }];
+  const part = done + 1;
+  const key = archiveKey(month.month, part);
+
+  // Lines are stored rows (every column), one employee's together: their byte ranges index the part.
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const ranges = new Map<string, [string, number, number, number]>();
+  const ids: string[] = [];
+  let offset = 0;
+  for (const text of rows) {
+    const line = encoder.encode(`${text}\n`);
+    const { id, employeeId } = JSON.parse(text) as { id: string; employeeId: string };
+    ids.push(id);
+    const range = ranges.get(employeeId) ?? [employeeId, offset, 0, 0];
+    range[2] += line.byteLength;
+    range[3] += 1;
+    ranges.set(employeeId, range);
+    chunks.push(line);
+    offset += line.byteLength;
+  }
+  const bytes = new Uint8Array(offset);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  const digest = await hashBytes(bytes);
+  await bucket.put(key, bytes, { httpMetadata: { contentType: "application/x-ndjson" }, sha256: await crypto.subtle.digest("SHA-256", bytes) });
+  const back = await bucket.get(key);
+  if (!back || (await hashBytes(new Uint8Array(await back.arrayBuffer()))) !== digest) {
+    throw new Error(`archive part ${key} did not read back as written; nothing was deleted`);
+  }
+
+  // One transaction: the part is recorded, indexed, and its punches leave D1, or none of it.
+  const statements: Bound[] = [[PART_INSERT, { month: month.month, part, key, punches: rows.length, bytes: bytes.byteLength, sha256: digest, createdAt: now }]];
+  for (let i = 0; i < ids.length; i += 2000) statements.push([DELETE_PUNCHES, { ids: JSON.stringify(ids.slice(i, i + 2000)) }]);
+  const rangeList = [...ranges.values()];
+  for (let i = 0; i < rangeList.length; i += 2000) statements.push([INDEX_INSERT, { month: month.month, key, ranges: JSON.stringify(rangeList.slice(i, i + 2000)) }]);
+  await batchPrepared(d1, statements);
+
+  const parts = await db.select().from(archiveParts).where(eq(archiveParts.month, month.month)).orderBy(asc(archiveParts.part));
+  const manifest = {
+    v: 1,
+    month: month.month,
+    complete: rows.length < page,
+    punches: parts.reduce((n, p) => n + p.punches, 0),
+    parts: parts.map((p) => ({ part: p.part, key: p.key, punches: p.punches, bytes: p.bytes, sha256: p.sha256 })),
+  };
+  await bucket.put(manifestKey(month.month), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: "application/json" } });
+  return { month: month.month, part, punches: rows.length, more: rows.length === page };
+}
+
+/** One run of retention: a page of each kind of work, and an audit entry with what it did. */
+export async function runRetention(db: DB, bucket: R2Bucket, now: number, opts: { page?: number; archivePage?: number } = {}): Promise<RetentionReport> {
+  const page = opts.page ?? RETENTION_PAGE;
+  const d1 = db.$client;
+  const { retention } = policyFrom(await policyQuery(db));
+  const [location, ip] = await batchPrepared(d1, [
+    [ERASE_LOCATION, { cutoff: now - retention.locationDays * DAY_MS, page }],
+    [ERASE_IP, { cutoff: now - retention.ipDays * DAY_MS, page }],
+  ]);
+  const report: RetentionReport = {
+    locationErased: location!.meta.changes,
+    ipErased: ip!.meta.changes,
+    evidenceErased: 0,
+    archived: null,
+    anonymized: 0,
+    more: location!.meta.changes === page || ip!.meta.changes === page,
+  };
+
+  // Evidence files: deleted from R2, then marked in D1 (a mark without files is retried harmlessly).
+  const old = await db
+    .select({ id: corrections.id, evidence: corrections.evidence })
+    .from(corrections)
+    .where(and(sql`${corrections.evidence} <> '[]'`, isNull(corrections.evidenceErasedAt), lt(corrections.createdAt, now - retention.evidenceDays * DAY_MS)))
+    .orderBy(asc(corrections.createdAt))
+    .limit(page);
+  if (old.length > 0) {
+    const keys = old.flatMap((c) => c.evidence.map((e) => e.key));
+    for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
+    await db.update(corrections).set({ evidenceErasedAt: now }).where(sql`${corrections.id} IN (SELECT value FROM json_each(${JSON.stringify(old.map((c) => c.id))}))`);
+    report.evidenceErased = old.length;
+    report.more ||= old.length === page;
+  }
+
+  const archived = await archiveNextPart(db, bucket, retention.punchMonths, now, opts.archivePage ?? ARCHIVE_PAGE);
+  if (archived) {
+    report.archived = { month: archived.month, part: archived.part, punches: archived.punches };
+    report.more = true;
+  }
+
+  // People who left long ago: their name and email go; their records stay, under their id.
+  const leavers = await db
+    .select({ id: employees.id })
+    .from(employees)
+    .where(and(eq(employees.active, false), isNull(employees.anonymizedAt), lt(employees.updatedAt, now - retention.punchMonths * MONTH_DAYS * DAY_MS)))
+    .limit(page);
+  if (leavers.length > 0) {
+    const list = JSON.stringify(leavers.map((l) => l.id));
+    await db.batch([
+      db
+        .update(employees)
+        .set({ name: "Former employee", email: sql`'former-' || ${employees.id} || '@anonymized.invalid'`, anonymizedAt: now })
+        .where(sql`${employees.id} IN (SELECT value FROM json_each(${list}))`),
+      db.update(devices).set({ label: null }).where(sql`${devices.employeeId} IN (SELECT value FROM json_each(${list}))`),
+    ]);
+    report.anonymized = leavers.length;
+    report.more ||= leavers.length === page;
+  }
+
+  await auditInsert(db, { action: "retention.ran", at: now, actor: { type: "system" }, subjectType: "retention", data: { ...report } });
+  return report;
+}
