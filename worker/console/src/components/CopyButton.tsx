@@ -12,11 +12,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     );
   return (
     <>
-      <button type="button" aria-label={label} onClick={() => void copy()}>
-        {result === "copied" ? t("copied") : t("copy")}
+      <button type="button" onClick={() => void copy()}>
+        {label}
       </button>
-      <span class="muted" role="status">
-        {result === "failed" ? t("copyFailed") : ""}
+      <span class={result === "copied" ? "copied" : "muted"} role="status">
+        {result === "copied" ? t("copied") : result === "failed" ? t("copyFailed") : ""}
       </span>
     </>
   );

@@ -34,7 +34,6 @@ export const en = {
   backToOverview: "Back to the overview",
   networkError: "The server could not be reached.",
   sessionExpired: "Your session has ended. Sign in again.",
-  copy: "Copy",
   copied: "Copied",
   copyFailed: "The browser did not allow copying: select the code and copy it.",
   hoursMinutes: "{h} h {m} min",
@@ -95,7 +94,7 @@ export const en = {
   issueConsoleCode: "Issue console code",
   codeIssued: "Extension code for {name}:",
   consoleCodeIssued: "Console code for {name}:",
-  copyCode: "Copy the code",
+  copyCode: "Copy code",
   codeValidUntil: "Valid once, until",
   devices: "Passkeys",
   devicesOf: "Passkeys of {name}",
@@ -187,7 +186,7 @@ export const en = {
   dayIncomplete: "Incomplete",
   dayHoliday: "Holiday",
   dayRestDay: "Rest day",
-  dayScheduled: "Not started",
+  dayScheduled: "No punch yet",
 
   // Manual punch
   manualPunch: "Enter a punch",

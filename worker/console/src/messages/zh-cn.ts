@@ -35,7 +35,6 @@ export const zhCN: Messages = {
   backToOverview: "返回概览",
   networkError: "无法连接到服务器。",
   sessionExpired: "会话已结束，请重新登录。",
-  copy: "复制",
   copied: "已复制",
   copyFailed: "浏览器不允许复制：请选中代码后手动复制。",
   hoursMinutes: "{h} 小时 {m} 分钟",
@@ -181,7 +180,7 @@ export const zhCN: Messages = {
   dayIncomplete: "打卡不完整",
   dayHoliday: "节假日",
   dayRestDay: "休息日",
-  dayScheduled: "尚未开始",
+  dayScheduled: "尚未打卡",
 
   manualPunch: "录入打卡",
   manualPunchIntro: "用于此人无法自行完成的打卡。记录为手动录入，并附上您的姓名和原因。时区：{zone}。",
