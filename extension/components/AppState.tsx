@@ -3,6 +3,8 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import {
   attentionItem,
+  correctionOutboxItem,
+  correctionsItem,
   EMPTY_PUNCH_STATE,
   enrolmentItem,
   lastSyncItem,
@@ -13,14 +15,26 @@ import {
   receiptsItem,
   serverUnder,
   sessionItem,
+  unseenDecisionsItem,
+  workZoneItem,
   type AttentionItem,
+  type CorrectionDraft,
   type Enrolment,
+  type KnownCorrections,
+  type OutboxItem,
   type Policy,
   type PunchState,
   type QueueItem,
   type Session,
   type StoredReceipt,
+  type WorkZone,
 } from "../utils/storage";
+
+/** Which screen the popup shows; `from` is the id of the control that opened it, focused again on the way back. */
+export type PopupView =
+  | { name: "main"; from?: string }
+  | { name: "fix"; date: string; kind: "in" | "out"; from?: string; draft?: CorrectionDraft }
+  | { name: "requests"; from?: string; notice?: { tone: "success" | "info"; text: string } };
 
 /** Everything the popup and options page show, mirrored from storage and kept live by watchers. */
 export function createAppState() {
@@ -35,6 +49,12 @@ export function createAppState() {
     lastSync: signal<number | null>(null),
     policy: signal<Policy>({}),
     server: signal<{ url: string; locked: boolean }>({ url: "", locked: false }),
+    /** Correction requests waiting on this device, and those the server holds as last read. */
+    outbox: signal<OutboxItem[]>([]),
+    corrections: signal<KnownCorrections | null>(null),
+    unseenDecisions: signal<string[]>([]),
+    workZone: signal<WorkZone | null>(null),
+    view: signal<PopupView>({ name: "main" }),
   };
   return { ...state, enrolled: computed(() => state.enrolment.value !== null) };
 }
@@ -42,7 +62,7 @@ export type AppState = ReturnType<typeof createAppState>;
 
 /** Reads every item once, then follows changes made by the background or another page. */
 export async function loadAppState(state: AppState, policy: Policy): Promise<void> {
-  const [enrolment, session, punchState, queue, attention, receipts, lastSync, server] = await Promise.all([
+  const [enrolment, session, punchState, queue, attention, receipts, lastSync, server, outbox, corrections, unseen, workZone] = await Promise.all([
     enrolmentItem.getValue(),
     sessionItem.getValue(),
     punchStateItem.getValue(),
@@ -51,6 +71,10 @@ export async function loadAppState(state: AppState, policy: Policy): Promise<voi
     receiptsItem.getValue(),
     lastSyncItem.getValue(),
     serverUnder(policy),
+    correctionOutboxItem.getValue(),
+    correctionsItem.getValue(),
+    unseenDecisionsItem.getValue(),
+    workZoneItem.getValue(),
   ]);
   state.enrolment.value = enrolment;
   state.session.value = session;
@@ -61,6 +85,10 @@ export async function loadAppState(state: AppState, policy: Policy): Promise<voi
   state.lastSync.value = lastSync;
   state.policy.value = policy;
   state.server.value = server;
+  state.outbox.value = outbox;
+  state.corrections.value = corrections;
+  state.unseenDecisions.value = unseen;
+  state.workZone.value = workZone;
   state.loaded.value = true;
   enrolmentItem.watch((v) => (state.enrolment.value = v));
   sessionItem.watch((v) => (state.session.value = v));
@@ -69,6 +97,10 @@ export async function loadAppState(state: AppState, policy: Policy): Promise<voi
   attentionItem.watch((v) => (state.attention.value = v ?? []));
   receiptsItem.watch((v) => (state.receipts.value = v ?? []));
   lastSyncItem.watch((v) => (state.lastSync.value = v));
+  correctionOutboxItem.watch((v) => (state.outbox.value = v ?? []));
+  correctionsItem.watch((v) => (state.corrections.value = v));
+  unseenDecisionsItem.watch((v) => (state.unseenDecisions.value = v ?? []));
+  workZoneItem.watch((v) => (state.workZone.value = v));
 }
 
 /** The policy for a page about to render, and the state updated if the live policy differs. */
@@ -89,6 +121,19 @@ export function useAppState(): AppState {
   const state = useContext(AppStateContext);
   if (!state) throw new Error("AppStateContext is missing");
   return state;
+}
+
+/** The zone the employee's days are judged in (from GET /api/me of this server), or null while unknown. */
+export function workZoneOf(state: AppState): WorkZone | null {
+  const zone = state.workZone.value;
+  return zone && zone.serverUrl === state.enrolment.value?.serverUrl ? zone : null;
+}
+
+/** The requests the server holds for the enrolled employee, as last read. */
+export function knownCorrectionsOf(state: AppState): KnownCorrections | null {
+  const known = state.corrections.value;
+  const enrolment = state.enrolment.value;
+  return known && enrolment && known.serverUrl === enrolment.serverUrl && known.employeeId === enrolment.employeeId ? known : null;
 }
 
 /** A live session token, or null when there is none or it has expired. */

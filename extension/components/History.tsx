@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { PunchRecord } from "../../shared/api";
 import { createApi } from "../utils/api";
-import { t } from "../utils/i18n";
+import { t, type MessageKey } from "../utils/i18n";
 import { liveToken, useAppState } from "./AppState";
 import { dayHeading, localDateOf, timeOf } from "./format";
 import { reasonText } from "./punch-ceremony";
@@ -14,7 +14,8 @@ interface Row {
   time: number;
   localDate: string;
   status: PunchRecord["status"] | "waiting";
-  offline: boolean;
+  mode: PunchRecord["mode"];
+  review: PunchRecord["review"];
   reasons: string[];
 }
 
@@ -24,9 +25,28 @@ const fromRecord = (r: PunchRecord): Row => ({
   time: r.effectiveTime,
   localDate: r.localDate,
   status: r.status,
-  offline: r.mode === "offline",
+  mode: r.mode,
+  review: r.review,
   reasons: r.reasons,
 });
+
+/** The punch a day most likely misses: the clock-out after a clock-in left open, else the clock-in. */
+export function missingKind(punches: readonly { kind: "in" | "out"; time: number }[]): "in" | "out" {
+  const last = [...punches].sort((a, b) => a.time - b.time).at(-1);
+  return last?.kind === "in" ? "out" : "in";
+}
+
+/** How a punch came to be, when not by a click here and now: words beside its time. */
+const MODE_NOTES: Partial<Record<PunchRecord["mode"], MessageKey>> = {
+  offline: "modeOffline",
+  correction: "modeCorrection",
+  manual: "modeManual",
+};
+
+const REVIEW_NOTES: Record<NonNullable<PunchRecord["review"]>["decision"], MessageKey> = {
+  accept: "review_accept",
+  reject: "review_reject",
+};
 
 /** The last 14 days from the server, or from the receipts on this device when it cannot be reached. */
 export function History() {
@@ -57,7 +77,7 @@ export function History() {
   const rows: Row[] = [
     ...state.queue.value
       .filter((q) => !known.has(q.punch.id))
-      .map((q) => ({ id: q.punch.id, kind: q.punch.kind, time: q.punch.clientTime, localDate: localDateOf(q.punch.clientTime), status: "waiting" as const, offline: true, reasons: [] })),
+      .map((q) => ({ id: q.punch.id, kind: q.punch.kind, time: q.punch.clientTime, localDate: localDateOf(q.punch.clientTime), status: "waiting" as const, mode: "offline" as const, review: undefined, reasons: [] })),
     ...records.map(fromRecord),
   ].sort((a, b) => b.time - a.time);
 
@@ -98,17 +118,40 @@ export function History() {
       ) : (
         [...days].map(([day, list]) => (
           <div class="day" key={day}>
-            <h3>{dayHeading(day)}</h3>
+            <div class="day-head">
+              <h3>{dayHeading(day)}</h3>
+              <button
+                type="button"
+                class="link small"
+                id={`fix-${day}`}
+                aria-label={t("fixDay", dayHeading(day))}
+                onClick={() => {
+                  const kind = missingKind(list.filter((r) => r.status !== "rejected"));
+                  state.view.value = { name: "fix", date: day, kind, from: `fix-${day}` };
+                }}
+              >
+                {t("fixDayShort")}
+              </button>
+            </div>
             <ul>
-              {list.map((row) => (
-                <li key={row.id}>
-                  <span class="when">{timeOf(row.time)}</span>
-                  <span class="kind">{t(row.kind === "in" ? "kindIn" : "kindOut")}</span>
-                  <span class={`badge ${row.status}`}>{t(`status_${row.status}`)}</span>
-                  {row.offline && row.status !== "waiting" && <span class="muted small">{t("modeOffline")}</span>}
-                  {row.reasons.length > 0 && <span class="reasons">{row.reasons.map(reasonText).join("; ")}</span>}
-                </li>
-              ))}
+              {list.map((row) => {
+                const note = MODE_NOTES[row.mode];
+                return (
+                  <li key={row.id}>
+                    <span class="when">{timeOf(row.time)}</span>
+                    <span class="kind">{t(row.kind === "in" ? "kindIn" : "kindOut")}</span>
+                    <span class={`badge ${row.status}`}>{t(`status_${row.status}`)}</span>
+                    {note && row.status !== "waiting" && <span class="muted small">{t(note)}</span>}
+                    {row.reasons.length > 0 && <span class="reasons">{row.reasons.map(reasonText).join("; ")}</span>}
+                    {row.review && (
+                      <span class="review small">
+                        {t(REVIEW_NOTES[row.review.decision])}
+                        {row.review.comment && ` · ${t("requestComment", row.review.comment)}`}
+                      </span>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           </div>
         ))

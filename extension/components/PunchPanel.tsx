@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import type { DaySummary, PunchRecord } from "../../shared/api";
+import { localDate } from "../../shared/time";
 import { createApi } from "../utils/api";
 import { t } from "../utils/i18n";
 import { onMessage, sendMessage } from "../utils/messaging";
 import { openPasskeyWindow } from "../utils/passkey-window";
 import { nextKind } from "../utils/punch";
 import { adoptCompanySettings } from "../utils/storage";
-import { liveToken, useAppState } from "./AppState";
-import { durationOf, localDateOf, standingOf, timeOf } from "./format";
+import { liveToken, useAppState, workZoneOf } from "./AppState";
+import { browserTimeZone, durationOf, localDateOf, standingOf, timeOf } from "./format";
 import { runPunchCeremony, verdictOf, type Step, type Tone } from "./punch-ceremony";
 
 interface Nonce {
@@ -48,7 +49,8 @@ export function PunchPanel() {
 
   const punchState = state.punchState.value;
   const kind = nextKind(punchState);
-  const waiting = state.queue.value.length;
+  // Punches and correction requests: either makes the popup watch for the server to answer again.
+  const waiting = state.queue.value.length + state.outbox.value.filter((item) => !item.refused).length;
 
   async function prefetch(): Promise<boolean> {
     try {
@@ -168,6 +170,18 @@ export function PunchPanel() {
       <div id="punch-status" role="status" aria-live="polite" data-testid="verdict">
         {stepText ? <p class="message info">{stepText}</p> : verdict && <p class={`message ${verdict.tone}`}>{verdict.text}</p>}
       </div>
+      <button
+        type="button"
+        id="fix-today"
+        class="link fix"
+        onClick={() => {
+          // Today as the server judges it (the work date, in the employee's zone), else as this device can tell.
+          const date = today?.date ?? localDate(Date.now(), workZoneOf(state)?.timeZone ?? browserTimeZone());
+          state.view.value = { name: "fix", date, kind: today?.status === "incomplete" && punchState.kind !== "in" ? "out" : "in", from: "fix-today" };
+        }}
+      >
+        {t("fixMissedPunch")}
+      </button>
     </section>
   );
 }

@@ -1,9 +1,9 @@
 import type { DaySummary, DayStatus } from "../../shared/api";
 import { bcp47, t, type MessageKey } from "../utils/i18n";
 
-/** "09:02" in the UI language, in the browser's time zone. */
-export function timeOf(ms: number): string {
-  return new Intl.DateTimeFormat(bcp47(), { hour: "numeric", minute: "2-digit" }).format(ms);
+/** "09:02" in the UI language, in the browser's time zone (or `timeZone`). */
+export function timeOf(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat(bcp47(), { hour: "numeric", minute: "2-digit", ...(timeZone ? { timeZone } : {}) }).format(ms);
 }
 
 /** "Mon 24 Nov, 09:02" (or today's time only). */
@@ -56,4 +56,11 @@ export function standingOf(today: Pick<DaySummary, "status" | "lateMinutes" | "e
 
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** "1.5 MB", "200 KB": a file size for people. */
+export function sizeOf(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  const number = (n: number) => new Intl.NumberFormat(bcp47(), { maximumFractionDigits: 1 }).format(n);
+  return mb >= 1 ? `${number(mb)} MB` : `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }

@@ -2,9 +2,9 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/browser";
-import type { PunchBatchResult, PunchRecord, PunchResponse } from "../../shared/api";
-import type { Employee, DaySummary, Device } from "../../shared/api";
-import type { Session, SignedPunch } from "./storage";
+import type { Correction, PunchBatchResult, PunchRecord, PunchResponse } from "../../shared/api";
+import type { Employee, DaySummary, Device, EvidenceType } from "../../shared/api";
+import type { CorrectionFields, Session, SignedPunch } from "./storage";
 
 /** The server answered with an error (`{ error: { code, message, details } }`). */
 export class ApiError extends Error {
@@ -52,11 +52,24 @@ export interface EnrollVerifyBody {
 
 /** Long enough for a slow mobile link; short enough that a hung request does not stall the queue. */
 export const REQUEST_TIMEOUT_MS = 20_000;
+/** Evidence files can be megabytes: an upload gets longer. */
+export const UPLOAD_TIMEOUT_MS = 90_000;
+
+/** An evidence file to upload with a correction request. */
+export interface UploadFile {
+  name: string;
+  type: EvidenceType;
+  bytes: Uint8Array;
+}
 
 interface RequestOpts {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
+  /** JSON, or a form sent as multipart/form-data as it is. */
   body?: unknown;
   token?: string;
+  timeoutMs?: number;
+  /** The answer has no body (204). */
+  empty?: boolean;
 }
 
 export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
@@ -68,15 +81,17 @@ export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
       throw new NetworkError(`"${serverUrl}" is not a valid server address`);
     }
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    const form = opts.body instanceof FormData;
+    // A form's Content-Type (with its boundary) is the browser's to write.
+    if (opts.body !== undefined && !form) headers["Content-Type"] = "application/json";
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
     let res: Response;
     try {
       res = await fetchImpl(url, {
         method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        body: opts.body === undefined ? undefined : form ? (opts.body as FormData) : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === "TimeoutError";
@@ -97,6 +112,7 @@ export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
       const message = typeof error?.message === "string" ? error.message : `The server answered HTTP ${res.status}.`;
       throw new ApiError(res.status, code, message, error?.details);
     }
+    if (opts.empty) return { status: res.status, body: {} };
     if (body === null || typeof body !== "object") {
       throw new ApiError(res.status, "BAD_RESPONSE", "The server's answer was not the expected JSON.");
     }
@@ -154,6 +170,34 @@ export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
       const q = new URLSearchParams({ from, to });
       const { status, body } = await call(`/api/me/punches?${q}`, { token });
       return expect(status, Array.isArray((body as { items?: unknown }).items), body);
+    },
+
+    /** Files a correction request: JSON without files, multipart/form-data with them (fields as text, files named `evidence`). */
+    async fileCorrection(token: string, fields: CorrectionFields, files: readonly UploadFile[] = []): Promise<Correction> {
+      let body: unknown = { date: fields.date, kind: fields.kind, time: fields.time, reason: fields.reason };
+      if (files.length > 0) {
+        const form = new FormData();
+        form.set("date", fields.date);
+        form.set("kind", fields.kind);
+        form.set("time", String(fields.time));
+        form.set("reason", fields.reason);
+        for (const file of files) form.append("evidence", new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
+        body = form;
+      }
+      const { status, body: answer } = await call("/api/me/corrections", { body, token, timeoutMs: files.length ? UPLOAD_TIMEOUT_MS : REQUEST_TIMEOUT_MS });
+      const correction = (answer as { correction?: Correction }).correction;
+      return expect(status, !!correction && typeof correction.id === "string", correction);
+    },
+
+    /** The employee's correction requests, newest first. */
+    async myCorrections(token: string): Promise<{ items: Correction[] }> {
+      const { status, body } = await call("/api/me/corrections", { token });
+      return expect(status, Array.isArray((body as { items?: unknown }).items), body);
+    },
+
+    /** Cancels a pending request (409 CORRECTION_ALREADY_DECIDED once decided). */
+    async cancelCorrection(token: string, id: string): Promise<void> {
+      await call(`/api/me/corrections/${encodeURIComponent(id)}`, { method: "DELETE", token, empty: true });
     },
   };
 }

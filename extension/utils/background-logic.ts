@@ -1,16 +1,36 @@
 import type { WxtBrowser } from "wxt/browser";
+import type { Correction } from "../../shared/api";
+import { localDateTime } from "../../shared/time";
 import type { Api } from "./api";
 import { badgeFor } from "./badge";
+import { drainCorrections, hasPending, refreshCorrections, type CorrectionDeps } from "./corrections";
 import type { MessageKey } from "./i18n";
 import type { SyncResult } from "./messaging";
 import { drainQueue, queueDueAt, retryAllNow } from "./queue";
 import { nextReminder, reminderZone, shouldNotify, type ReminderKind } from "./reminders";
-import { attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, readPolicy } from "./storage";
+import {
+  attentionItem,
+  correctionOutboxItem,
+  correctionsItem,
+  enrolmentItem,
+  prefsItem,
+  punchStateItem,
+  queueItem,
+  readPolicy,
+  sessionItem,
+  workZoneItem,
+} from "./storage";
 
 export const DRAIN_ALARM = "drain";
 /** While punches wait: a probe every 30 s (the shortest period Chrome allows packed extensions). */
 export const TICK_ALARM = "drain-tick";
 export const REMINDER_ALARM = "reminder";
+/** Correction requests: sends what waits on this device, and looks for decisions on pending ones. */
+export const CORRECTIONS_ALARM = "corrections";
+/** While requests wait to be sent: a try a minute (one small request; the popup and a new session send sooner). */
+export const CORRECTIONS_SEND_MINUTES = 1;
+/** While requests only wait for a manager: a look every 15 minutes (people decide in hours). */
+export const CORRECTIONS_CHECK_MINUTES = 15;
 
 /** Everything the background touches outside storage, so tests can hand in fakes. */
 export interface BackgroundDeps {
@@ -18,7 +38,7 @@ export interface BackgroundDeps {
   now(): number;
   random(): number;
   timeZone(): string;
-  api(serverUrl: string): Pick<Api, "batch" | "health">;
+  api(serverUrl: string): Pick<Api, "batch" | "health" | "fileCorrection" | "myCorrections">;
   /** Loads the UI language (policy, choice, browser) before texts are made. */
   loadLanguage(): Promise<unknown>;
   t(key: MessageKey, ...subs: (string | number)[]): string;
@@ -67,7 +87,65 @@ export function startBackground(deps: BackgroundDeps) {
       return;
     }
     await retryAllNow();
-    await drain();
+    await Promise.all([drain(), checkCorrections({ lookForDecisions: false })]);
+  }
+
+  async function correctionDeps(): Promise<CorrectionDeps | null> {
+    const enrolment = await enrolmentItem.getValue();
+    if (!enrolment) return null;
+    return { api: deps.api(enrolment.serverUrl), scope: { serverUrl: enrolment.serverUrl, employeeId: enrolment.employeeId }, now: deps.now };
+  }
+
+  let checking: Promise<void> | null = null;
+
+  /**
+   * Sends the correction requests waiting on this device; with `lookForDecisions`, then reads the
+   * list while any known request is pending, and tells of the decisions since the last read.
+   */
+  function checkCorrections({ lookForDecisions }: { lookForDecisions: boolean }): Promise<void> {
+    checking ??= (async () => {
+      const cdeps = await correctionDeps();
+      if (!cdeps) return;
+      if ((await correctionOutboxItem.getValue()).some((item) => !item.refused)) await drainCorrections(cdeps);
+      if (!lookForDecisions || !hasPending(await correctionsItem.getValue())) return;
+      const news = await refreshCorrections(cdeps);
+      if (news?.length) await notifyDecisions(news);
+    })().finally(() => (checking = null));
+    return checking;
+  }
+
+  /** The correction alarm's period follows what there is to do: send, look for decisions, or nothing. */
+  async function scheduleCorrections() {
+    const [enrolment, outbox, known] = await Promise.all([enrolmentItem.getValue(), correctionOutboxItem.getValue(), correctionsItem.getValue()]);
+    const period = !enrolment
+      ? null
+      : outbox.some((item) => !item.refused)
+        ? CORRECTIONS_SEND_MINUTES
+        : hasPending(known) && known!.employeeId === enrolment.employeeId
+          ? CORRECTIONS_CHECK_MINUTES
+          : null;
+    const current = await browser.alarms.get(CORRECTIONS_ALARM);
+    if (period === null) {
+      if (current) await browser.alarms.clear(CORRECTIONS_ALARM);
+    } else if (current?.periodInMinutes !== period) {
+      await browser.alarms.create(CORRECTIONS_ALARM, { periodInMinutes: period });
+    }
+  }
+
+  /** One notification per decision; the popup shows them again when it next opens. */
+  async function notifyDecisions(decided: Correction[]) {
+    await deps.loadLanguage();
+    const zone = (await workZoneItem.getValue())?.timeZone ?? deps.timeZone();
+    for (const c of decided) {
+      const about = deps.t(c.kind === "in" ? "decisionAboutIn" : "decisionAboutOut", localDateTime(c.time, zone));
+      await browser.notifications.create(`clockwork-correction-${c.id}`, {
+        type: "basic",
+        iconUrl: browser.runtime.getURL("/icon/128.png"),
+        title: deps.t(c.status === "approved" ? "decisionApprovedTitle" : "decisionRejectedTitle"),
+        message: c.comment ? `${about}\n${deps.t("requestComment", c.comment)}` : about,
+        priority: 1,
+      });
+    }
   }
 
   async function updateBadge() {
@@ -119,6 +197,7 @@ export function startBackground(deps: BackgroundDeps) {
     void refreshBadge().catch(log("badge"));
     void drain().catch(log("drain"));
     void scheduleReminder().catch(log("reminders"));
+    void scheduleCorrections().catch(log("corrections"));
   };
 
   browser.runtime.onInstalled.addListener(async ({ reason }) => {
@@ -130,6 +209,7 @@ export function startBackground(deps: BackgroundDeps) {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === DRAIN_ALARM) void drain().catch(log("drain"));
     else if (alarm.name === TICK_ALARM) void tick().catch(log("probe"));
+    else if (alarm.name === CORRECTIONS_ALARM) void checkCorrections({ lookForDecisions: true }).catch(log("corrections"));
     else if (alarm.name.startsWith(`${REMINDER_ALARM}:`)) void remind(alarm.name.slice(REMINDER_ALARM.length + 1) as ReminderKind).catch(log("reminder"));
   });
 
@@ -147,6 +227,15 @@ export function startBackground(deps: BackgroundDeps) {
   unwatch.push(queueItem.watch((queue) => void scheduleDrain(queueDueAt(queue ?? [])).catch(log("schedule"))));
   unwatch.push(punchStateItem.watch(() => void scheduleReminder().catch(log("reminders"))));
   unwatch.push(prefsItem.watch(() => void scheduleReminder().catch(log("reminders"))));
+  for (const item of [correctionOutboxItem, correctionsItem, enrolmentItem] as const) {
+    unwatch.push((item.watch as (cb: () => void) => () => void)(() => void scheduleCorrections().catch(log("corrections"))));
+  }
+  // A fresh session (from a punch) lets requests that waited for one go at once.
+  unwatch.push(
+    sessionItem.watch((session) => {
+      if (session) void checkCorrections({ lookForDecisions: false }).catch(log("corrections"));
+    }),
+  );
 
   // A service worker restarted by an alarm or a message: the badge is already right, but the
   // language of its title and the next alarms are re-derived cheaply.
@@ -157,10 +246,13 @@ export function startBackground(deps: BackgroundDeps) {
     tick,
     updateBadge,
     scheduleReminder,
-    /** "Send now" and any successful request elsewhere: everything waiting is due at once. */
+    checkCorrections,
+    scheduleCorrections,
+    /** "Send now" and any successful request elsewhere: everything waiting is due at once, correction requests too. */
     async syncNow(): Promise<SyncResult> {
       await retryAllNow();
-      return drain();
+      const [result] = await Promise.all([drain(), checkCorrections({ lookForDecisions: false }).catch(log("corrections"))]);
+      return result;
     },
     /** Stops watching storage (tests start a fresh background per case). */
     stop() {

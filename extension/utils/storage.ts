@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
 import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
-import type { PunchRecord, Receipt } from "../../shared/api";
+import type { Correction, EvidenceType, PunchRecord, Receipt } from "../../shared/api";
 import type { Punch } from "../../shared/punch";
 import { DEFAULT_SETTINGS } from "../../shared/settings";
 import type { MeResponse } from "./api";
@@ -170,6 +170,31 @@ export async function adoptLocationPrecision(serverUrl: string, decimals: unknow
 export async function adoptCompanySettings(serverUrl: string, me: Partial<Pick<MeResponse, "workday" | "timezone" | "locationPrecision">>): Promise<void> {
   if (me.workday) await adoptCompanyHours(me.workday, me.timezone);
   await adoptLocationPrecision(serverUrl, me.locationPrecision);
+  await adoptWorkZone(serverUrl, me);
+}
+
+/**
+ * The zone the employee's days are judged in, and their working hours, as GET /api/me of
+ * `serverUrl` last said: correction requests give their time in it, whatever the browser's zone.
+ */
+export interface WorkZone {
+  serverUrl: string;
+  timeZone: string;
+  /** HH:MM, the usual start and end of a working day in `timeZone` (a missed punch's likely time). */
+  start: string;
+  end: string;
+}
+
+export const workZoneItem = storage.defineItem<WorkZone | null>("local:workZone", { fallback: null });
+
+/** Keeps the zone and hours of GET /api/me; a server too old to send the zone leaves what is known. */
+export async function adoptWorkZone(serverUrl: string, me: Partial<Pick<MeResponse, "workday" | "timezone">>): Promise<boolean> {
+  if (!me.timezone || !isValidTimeZone(me.timezone)) return false;
+  const next: WorkZone = { serverUrl, timeZone: me.timezone, start: me.workday?.start ?? "09:00", end: me.workday?.end ?? "18:00" };
+  const known = await workZoneItem.getValue();
+  if (known && JSON.stringify(known) === JSON.stringify(next)) return false;
+  await workZoneItem.setValue(next);
+  return true;
 }
 
 /** The decimal places a punch to `serverUrl` keeps: the company's once known, else the default. */
@@ -211,6 +236,86 @@ export async function revertPunch(punchId: string): Promise<void> {
   const previous = state.previous ?? { kind: null, since: null };
   await punchStateItem.setValue({ kind: previous.kind, since: previous.since, pending: false, punchId: null, previous: null });
 }
+
+// ---- correction requests ----------------------------------------------------------------------
+
+/** What the employee asks for: the fields of POST /api/me/corrections, without the files. */
+export interface CorrectionFields {
+  date: string;
+  kind: "in" | "out";
+  time: number;
+  reason: string;
+}
+
+/** An evidence file of a waiting request: its bytes are kept apart, in `correctionFilesItem`. */
+export interface EvidenceMeta {
+  name: string;
+  type: EvidenceType;
+  size: number;
+}
+
+/** A correction request waiting on this device to be filed: made offline, or without a live session. */
+export interface OutboxItem {
+  /** Made on this device when the request was made; one key, one request on the server. */
+  key: string;
+  /** Who asked: a request is never filed for someone enrolled later on this device. */
+  employeeId: string;
+  fields: CorrectionFields;
+  files: EvidenceMeta[];
+  queuedAt: number;
+  attempts: number;
+  lastError: string | null;
+  /**
+   * When a POST of it first left this device. Set (and stored) before the request goes out, and
+   * never cleared: while the item is still here, an answer to that POST never arrived, so the
+   * server may hold the request already.
+   */
+  sentAt: number | null;
+  /** The server's refusal: the item stays, without its files, until the employee dismisses it. */
+  refused: { status: number; code: string; message: string; details?: unknown; at: number } | null;
+}
+
+/** A file's bytes as storage keeps them (base64url text). */
+export interface StoredFile {
+  name: string;
+  type: EvidenceType;
+  data: string;
+}
+
+/** Oldest first. */
+export const correctionOutboxItem = storage.defineItem<OutboxItem[]>("local:correctionOutbox", { fallback: [] });
+/** The files of waiting requests by request key: apart from the outbox, so that watching it stays cheap. */
+export const correctionFilesItem = storage.defineItem<Record<string, StoredFile[]>>("local:correctionFiles", { fallback: {} });
+
+/** The employee's requests as the server last listed them (newest first), for the popup offline and to see decisions. */
+export interface KnownCorrections {
+  serverUrl: string;
+  employeeId: string;
+  items: Correction[];
+  fetchedAt: number;
+  /** True once read from GET /api/me/corrections; false while it holds only requests filed here. */
+  complete: boolean;
+}
+
+export const correctionsItem = storage.defineItem<KnownCorrections | null>("local:corrections", { fallback: null });
+/** Ids of requests decided since the popup last showed them. */
+export const unseenDecisionsItem = storage.defineItem<string[]>("local:unseenDecisions", { fallback: [] });
+
+/** A correction form being filled in: kept while the browser runs, in case the popup closes (a file dialog can close it). */
+export interface CorrectionDraft {
+  date: string;
+  kind: "in" | "out";
+  /** HH:MM in the employee's zone. */
+  time: string;
+  /** The time is after midnight, on the day after `date` (the end of a night shift). */
+  nextDay: boolean;
+  reason: string;
+}
+
+/** How long an unsent form is offered again when the popup opens. */
+export const DRAFT_KEPT_MS = 30 * 60_000;
+
+export const correctionDraftItem = storage.defineItem<(CorrectionDraft & { savedAt: number }) | null>("session:correctionDraft", { fallback: null });
 
 const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 const isBool = (v: unknown): v is boolean => typeof v === "boolean";

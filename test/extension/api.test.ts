@@ -54,4 +54,37 @@ describe("createApi", () => {
     await createApi("https://clock.example.com", fetchImpl).batch([{ ...item, queuedAt: 1, attempts: 2 } as typeof item]);
     expect(JSON.parse(fetchImpl.mock.calls[0]![1].body)).toEqual({ items: [{ punch: item.punch, assertion: item.assertion }] });
   });
+
+  it("files a correction without files as JSON, and with files as multipart: the fields as text, each file named evidence", async () => {
+    const correction = { id: "c1", status: "pending" };
+    const fetchImpl = vi.fn().mockImplementation(async () => json(201, { correction }));
+    const api = createApi("https://clock.example.com", fetchImpl);
+    const fields = { date: "2025-03-10", kind: "in" as const, time: T0, reason: "Forgot" };
+
+    expect(await api.fileCorrection("tok", fields)).toEqual(correction);
+    const [, plain] = fetchImpl.mock.calls[0]!;
+    expect(plain.headers["Content-Type"]).toBe("application/json");
+    expect(JSON.parse(plain.body)).toEqual(fields);
+
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await api.fileCorrection("tok", fields, [{ name: "screen.png", type: "image/png", bytes: png }]);
+    const [url, init] = fetchImpl.mock.calls[1]!;
+    expect(String(url)).toBe("https://clock.example.com/api/me/corrections");
+    expect(init.headers.Authorization).toBe("Bearer tok");
+    // The browser writes the multipart Content-Type with its boundary.
+    expect(init.headers["Content-Type"]).toBeUndefined();
+    const form = init.body as FormData;
+    expect([form.get("date"), form.get("kind"), form.get("time"), form.get("reason")]).toEqual(["2025-03-10", "in", String(T0), "Forgot"]);
+    const file = form.getAll("evidence")[0] as File;
+    expect(file.name).toBe("screen.png");
+    expect([...new Uint8Array(await file.arrayBuffer())]).toEqual([...png]);
+  });
+
+  it("cancels a request with DELETE and takes the empty 204", async () => {
+    const fetchImpl = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
+    await createApi("https://clock.example.com", fetchImpl).cancelCorrection("tok", "c/1");
+    const [url, init] = fetchImpl.mock.calls[0]!;
+    expect(String(url)).toBe("https://clock.example.com/api/me/corrections/c%2F1");
+    expect(init.method).toBe("DELETE");
+  });
 });

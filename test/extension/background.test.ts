@@ -2,10 +2,23 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NetworkError } from "../../extension/utils/api";
 import { BADGE_COLORS } from "../../extension/utils/badge";
-import { DRAIN_ALARM, REMINDER_ALARM, TICK_ALARM, startBackground } from "../../extension/utils/background-logic";
+import { CORRECTIONS_ALARM, DRAIN_ALARM, REMINDER_ALARM, TICK_ALARM, startBackground } from "../../extension/utils/background-logic";
+import { fileCorrectionNow, recordCorrections } from "../../extension/utils/corrections";
 import { enqueue } from "../../extension/utils/queue";
-import { DEFAULT_PREFS, adoptCompanyHours, attentionItem, enrolmentItem, prefsItem, punchStateItem, queueItem, type PunchState } from "../../extension/utils/storage";
-import { ENROLMENT, FakeServer, T0, signed } from "./fakes";
+import {
+  DEFAULT_PREFS,
+  adoptCompanyHours,
+  attentionItem,
+  correctionOutboxItem,
+  enrolmentItem,
+  prefsItem,
+  punchStateItem,
+  queueItem,
+  sessionItem,
+  unseenDecisionsItem,
+  type PunchState,
+} from "../../extension/utils/storage";
+import { ENROLMENT, FakeCorrectionServer, FakeServer, T0, signed } from "./fakes";
 
 // T0 is Monday 09:00 in New York; the day's start reminder is due then, the end one at 18:00.
 const ZONE = "America/New_York";
@@ -15,6 +28,7 @@ const OUT: PunchState = { kind: "out", since: T0 - 86_400_000, pending: false };
 
 let clock: { now: number };
 let server: FakeServer;
+let corrections: FakeCorrectionServer;
 let health: ReturnType<typeof vi.fn>;
 /** While true, every batch request fails as if the server were down. */
 let down: boolean;
@@ -26,7 +40,12 @@ function start(zone = ZONE) {
     now: () => clock.now,
     random: () => 0.5,
     timeZone: () => zone,
-    api: () => ({ batch: (items) => (down ? Promise.reject(new NetworkError("server down")) : server.batch(items)), health: health as never }),
+    api: () => ({
+      batch: (items) => (down ? Promise.reject(new NetworkError("server down")) : server.batch(items)),
+      health: health as never,
+      fileCorrection: corrections.fileCorrection,
+      myCorrections: corrections.myCorrections,
+    }),
     loadLanguage: async () => undefined,
     t: (key, ...subs) => (subs.length ? `${key}(${subs.join(",")})` : key),
   });
@@ -43,6 +62,8 @@ beforeEach(async () => {
   fakeBrowser.reset();
   clock = { now: T0 - 3_600_000 };
   server = new FakeServer();
+  corrections = new FakeCorrectionServer();
+  corrections.now = () => clock.now;
   health = vi.fn(async () => ({ ok: true as const, version: "test" }));
   down = false;
   await enrolmentItem.setValue(ENROLMENT);
@@ -295,5 +316,85 @@ describe("offline queue", () => {
     await fire(DRAIN_ALARM);
     await until(async () => expect(await queueItem.getValue()).toEqual([]));
     expect(server.calls).toEqual([[...waiting, fresh].map((i) => i.punch.id)]);
+  });
+});
+
+describe("correction requests", () => {
+  const SCOPE = { serverUrl: ENROLMENT.serverUrl, employeeId: ENROLMENT.employeeId };
+  const FIELDS = { date: "2025-03-09", kind: "out" as const, time: T0 - 20 * 3_600_000, reason: "Left in a hurry" };
+  const period = async () => (await alarm(CORRECTIONS_ALARM))?.periodInMinutes;
+  const fromPopup = () => ({ api: corrections, scope: SCOPE, now: () => clock.now, newKey: () => crypto.randomUUID() });
+
+  beforeEach(async () => {
+    await sessionItem.setValue({ token: "tok", expiresAt: clock.now + 12 * 3_600_000 });
+  });
+
+  it("while one is pending, the alarm looks every 15 minutes; a decision shows one notification, and waits for the popup", async () => {
+    const filed = await corrections.fileCorrection("tok", FIELDS);
+    await recordCorrections(SCOPE, [filed], clock.now);
+    start();
+    await fakeBrowser.runtime.onStartup.trigger();
+    await until(async () => expect(await period()).toBe(15));
+
+    await fire(CORRECTIONS_ALARM);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await notifications()).toEqual([]);
+
+    corrections.decide(filed.id, true, "Thanks");
+    clock.now += 15 * 60_000;
+    await fire(CORRECTIONS_ALARM);
+    await until(async () => expect(await notifications()).toEqual([`clockwork-correction-${filed.id}`]));
+    const shown = (await fakeBrowser.notifications.getAll())[`clockwork-correction-${filed.id}`] as unknown as { title: string; message: string };
+    expect(shown).toMatchObject({ title: "decisionApprovedTitle", message: "decisionAboutOut(2025-03-09 13:00)\nrequestComment(Thanks)" });
+    expect(await unseenDecisionsItem.getValue()).toEqual([filed.id]);
+    // Nothing pending any more: no more looking, and no second notification.
+    await until(async () => expect(await period()).toBeUndefined());
+    await fakeBrowser.notifications.clear(`clockwork-correction-${filed.id}`);
+    await fire(CORRECTIONS_ALARM);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await notifications()).toEqual([]);
+  });
+
+  it("one waiting on this device: a try every minute, filed once the server answers, then watched for its decision", async () => {
+    start();
+    corrections.down = true;
+    expect(await fileCorrectionNow(fromPopup(), { fields: FIELDS, files: [] })).toEqual({ outcome: "queued", reason: "offline" });
+    await until(async () => expect(await period()).toBe(1));
+
+    clock.now += 60_000;
+    await fire(CORRECTIONS_ALARM);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(corrections.items).toEqual([]);
+
+    corrections.down = false;
+    clock.now += 60_000;
+    await fire(CORRECTIONS_ALARM);
+    await until(async () => expect(await correctionOutboxItem.getValue()).toEqual([]));
+    expect(corrections.items).toHaveLength(1);
+    await until(async () => expect(await period()).toBe(15));
+
+    await fire(CORRECTIONS_ALARM);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(corrections.posts).toHaveLength(1);
+  });
+
+  it("one that waited for a session goes as soon as a punch brings one", async () => {
+    await sessionItem.setValue(null);
+    start();
+    expect(await fileCorrectionNow(fromPopup(), { fields: FIELDS, files: [] })).toEqual({ outcome: "queued", reason: "signIn" });
+    await sessionItem.setValue({ token: "fresh", expiresAt: clock.now + 12 * 3_600_000 });
+    await until(() => expect(corrections.items).toHaveLength(1));
+    expect(corrections.posts.map((p) => p.token)).toEqual(["fresh"]);
+    await until(async () => expect(await correctionOutboxItem.getValue()).toEqual([]));
+  });
+
+  it("'Send now' sends waiting requests with the punches", async () => {
+    const bg = start();
+    corrections.down = true;
+    await fileCorrectionNow(fromPopup(), { fields: FIELDS, files: [] });
+    corrections.down = false;
+    await bg.syncNow();
+    expect(corrections.items).toHaveLength(1);
+    expect(await correctionOutboxItem.getValue()).toEqual([]);
   });
 });
