@@ -1,7 +1,7 @@
 import type { Correction, CorrectionStatus } from "../../shared/api";
 import { bcp47, t, type MessageKey } from "../utils/i18n";
-import { DEFAULT_SETTINGS } from "../../shared/settings";
 import { EVIDENCE_POLICY, type EvidenceProblem } from "../utils/evidence";
+import { SERVER_DEFAULTS } from "../utils/server-defaults";
 import type { CorrectionFields, OutboxItem } from "../utils/storage";
 import { dayHeading, sizeOf, timeOf } from "./format";
 
@@ -73,8 +73,8 @@ export function refusalText(refusal: { code: string; message: string; details?: 
     if (issues.some((issue) => issue.path === "time")) return text("correctionRefused_time", dayHeading(fields.date), zone);
     return text(REFUSALS[code], refusal.message);
   }
-  if (code === "CORRECTION_OUT_OF_WINDOW") return text(REFUSALS[code], numberIn(details, "windowDays") ?? DEFAULT_SETTINGS.corrections.windowDays);
-  if (code === "CORRECTION_LIMIT_REACHED") return text(REFUSALS[code], numberIn(details, "monthlyLimit") ?? DEFAULT_SETTINGS.corrections.monthlyLimit, monthOf(fields.date));
+  if (code === "CORRECTION_OUT_OF_WINDOW") return text(REFUSALS[code], numberIn(details, "windowDays") ?? SERVER_DEFAULTS.corrections.windowDays);
+  if (code === "CORRECTION_LIMIT_REACHED") return text(REFUSALS[code], numberIn(details, "monthlyLimit") ?? SERVER_DEFAULTS.corrections.monthlyLimit, monthOf(fields.date));
   return text(REFUSALS[code]);
 }
 

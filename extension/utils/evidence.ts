@@ -1,12 +1,13 @@
 import { detectEvidenceType } from "../../shared/evidence";
-import { DEFAULT_SETTINGS, type CorrectionPolicy } from "../../shared/settings";
+import type { CorrectionPolicy } from "../../shared/settings";
 import type { UploadFile } from "./api";
+import { SERVER_DEFAULTS } from "./server-defaults";
 
 /**
  * The files a request may carry as the server's defaults say (GET /api/me does not tell a
  * company's own): checked here so that the employee hears at once, the server checks again.
  */
-export const EVIDENCE_POLICY: Pick<CorrectionPolicy, "maxFiles" | "maxFileBytes"> = DEFAULT_SETTINGS.corrections;
+export const EVIDENCE_POLICY: Pick<CorrectionPolicy, "maxFiles" | "maxFileBytes"> = SERVER_DEFAULTS.corrections;
 
 /**
  * How many bytes of evidence this device keeps for requests waiting to be sent, all of them

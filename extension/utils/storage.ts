@@ -3,9 +3,9 @@ import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 import type { Correction, EvidenceType, PunchRecord, Receipt } from "../../shared/api";
 import type { Punch } from "../../shared/punch";
-import { DEFAULT_SETTINGS } from "../../shared/settings";
 import type { MeResponse } from "./api";
 import { isValidTimeZone } from "../../shared/time";
+import { SERVER_DEFAULTS } from "./server-defaults";
 
 export const DEFAULT_SERVER_URL = "http://localhost:8787";
 
@@ -139,7 +139,7 @@ export async function adoptCompanyHours(workday: Workday, timeZone?: string | nu
 }
 
 /** Decimal places of latitude/longitude kept while the company's are unknown (4 ≈ 11 m), as the server's default. */
-export const DEFAULT_LOCATION_PRECISION = DEFAULT_SETTINGS.locationPrecision;
+export const DEFAULT_LOCATION_PRECISION = SERVER_DEFAULTS.locationPrecision;
 
 /** The company's `locationPrecision` from GET /api/me, with the server it came from: another server's does not apply. */
 export interface LocationPrecision {
