@@ -26,6 +26,33 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+/** How long a client should wait before trying again when storage failed. */
+export const STORAGE_RETRY_AFTER_MS = 5_000;
+
+/**
+ * D1 or R2 failed or timed out: 503 STORAGE_UNAVAILABLE with Retry-After. A request that meets
+ * this has written nothing (each request's writes are one batch, and R2 uploads are removed
+ * when they cannot be completed), so sending it again is safe.
+ */
+export class StorageUnavailableError extends ApiError {
+  constructor(cause?: unknown) {
+    super(503, "STORAGE_UNAVAILABLE", "Storage is not answering right now. Nothing was recorded; try again in a few seconds.", {
+      retryAfterMs: STORAGE_RETRY_AFTER_MS,
+    });
+    this.cause = cause;
+  }
+}
+
+/**
+ * Whether an error from D1 is the database failing (unreachable, overloaded, timed out), as
+ * opposed to a statement refused for what it asked (a constraint, which callers handle) or a
+ * mistake in it (which must show as the bug it is).
+ */
+export function isStorageFailure(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ""}` : String(err);
+  return !/SQLITE_CONSTRAINT|constraint failed|append-only|sealed in order|no such (table|column)|syntax error|SQLITE_(ERROR|MISMATCH|RANGE|TOOBIG)|D1_TYPE_ERROR/i.test(text);
+}
+
 /** A write refused by a UNIQUE index (D1 reports it in the message, sometimes in a cause). */
 export function isUniqueViolation(err: unknown): boolean {
   const text = (e: unknown): string => (e instanceof Error ? `${e.message} ${text(e.cause)}` : "");
@@ -52,6 +79,10 @@ const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
 export function renderError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
     if (err instanceof RateLimitedError) c.header("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+    if (err instanceof StorageUnavailableError) {
+      console.error("storage unavailable", c.req.method, c.req.path, err.cause);
+      c.header("Retry-After", String(STORAGE_RETRY_AFTER_MS / 1000));
+    }
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException && err.status < 500) {

@@ -81,8 +81,8 @@ describe("evidence", () => {
     const res = await worker.fetch(new Request(`${BASE}/api/me/corrections`, { method: "POST", body: form, headers: { Authorization: `Bearer ${ada.token}` } }), env, createExecutionContext());
     const { correction } = (await res.json()) as { correction: { id: string; evidence: { id: string }[] } };
     expect(res.status).toBe(201);
-    const [{ evidence }] = await rows<{ evidence: string }>("SELECT evidence FROM corrections WHERE id = ?", correction.id);
-    const key = JSON.parse(evidence)[0].key as string;
+    const [stored] = await rows<{ evidence: string }>("SELECT evidence FROM corrections WHERE id = ?", correction.id);
+    const key = JSON.parse(stored!.evidence)[0].key as string;
     expect(await env.EVIDENCE.head(key)).not.toBeNull();
     await env.DB.prepare("UPDATE corrections SET created_at = created_at - ? WHERE id = ?").bind(400 * DAY, correction.id).run();
     expect((await run()).evidenceErased).toBe(1);

@@ -1,5 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { SQL } from "drizzle-orm";
+import { isStorageFailure, StorageUnavailableError } from "../errors";
 
 /**
  * Drizzle over one request's (counted) binding. No relational schema: nothing uses
@@ -45,6 +46,9 @@ export function countRoundTrips(d1: D1Database): { d1: D1Database; stats: D1Stat
       const result = await run();
       count(result);
       return result;
+    } catch (err) {
+      // The database failing is not the request's fault, nor a bug: 503, and the client tries again.
+      throw isStorageFailure(err) ? new StorageUnavailableError(err) : err;
     } finally {
       stats.ms += Date.now() - start;
     }

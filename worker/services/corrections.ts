@@ -8,7 +8,7 @@ import { DAY_MS } from "../../shared/time";
 import type { DB } from "../db/client";
 import { corrections, employees, holidays, schedules } from "../db/schema";
 import type { Principal } from "../env";
-import { ApiError, isUniqueViolation, RateLimitedError } from "../errors";
+import { ApiError, isUniqueViolation, RateLimitedError, StorageUnavailableError } from "../errors";
 import { auditInsert, auditInsertWhen } from "./audit";
 import { newId, randomToken } from "./crypto";
 import { policyFrom, policyQuery } from "./policy";
@@ -132,7 +132,7 @@ export async function fileCorrection(
     punchId: null,
     evidenceErasedAt: null,
   };
-  await Promise.all(
+  const uploads = await Promise.allSettled(
     files.map((f, i) =>
       bucket.put(evidence[i]!.key, f.bytes, {
         httpMetadata: { contentType: f.type },
@@ -140,6 +140,12 @@ export async function fileCorrection(
       }),
     ),
   );
+  const failed = uploads.find((u): u is PromiseRejectedResult => u.status === "rejected");
+  if (failed) {
+    // Whatever did reach R2 goes again: a refused request leaves nothing behind.
+    await bucket.delete(evidence.map((e) => e.key)).catch(() => undefined);
+    throw new StorageUnavailableError(failed.reason);
+  }
   try {
     await db.batch([
       db.insert(corrections).values(row),
