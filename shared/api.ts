@@ -251,7 +251,11 @@ export const ConsoleLoginVerifyRequestSchema = z.strictObject({
   response: AuthenticationResponseJSONSchema,
 });
 export const FlowOptionsResponseSchema = z.object({ flowId: z.string(), options: z.record(z.string(), z.unknown()) });
-export const ConsoleSessionResponseSchema = z.object({ employee: EmployeeSchema });
+export const ConsoleSessionResponseSchema = z.object({
+  employee: EmployeeSchema,
+  /** What every role's screens need of the company policy: the zone of employees who have none, and the working hours. */
+  company: z.object({ defaultTimezone: z.string(), workday: z.object({ start: z.string(), end: z.string(), days: z.array(z.number().int()) }) }).optional(),
+});
 
 // ---- admin -------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import { auditInsert } from "../services/audit";
 import { hashSecret, issueLoginChallenge, readLoginChallenge } from "../services/crypto";
 import { beginEnrollment, completeEnrollment } from "../services/enrollment";
 import { toEmployee } from "../services/records";
+import { policyFrom, policyQuery } from "../services/policy";
 import { clientIp } from "../services/request";
 import {
   CONSOLE_LOGIN_FAILURES_PER_WINDOW,
@@ -191,9 +192,11 @@ export const consoleRoutes = new Hono<AppEnv>()
     describeRoute({ summary: "Who is signed in to the console", tags: ["console"], auth: "console", responses: { 200: ConsoleSessionResponseSchema }, errors: ["UNAUTHENTICATED"] }),
     requireConsole(ROLES),
     async (c) => {
-      const [employee] = await c.var.db.select().from(employees).where(eq(employees.id, c.var.principal.id)).limit(1);
+      const db = c.var.db;
+      const [[employee], settingsRows] = await db.batch([db.select().from(employees).where(eq(employees.id, c.var.principal.id)).limit(1), policyQuery(db)]);
       if (!employee) throw new ApiError(401, "UNAUTHENTICATED", "Sign in to the console first.");
-      return c.json({ employee: toEmployee(employee) });
+      const { defaultTimezone, workday } = policyFrom(settingsRows);
+      return c.json({ employee: toEmployee(employee), company: { defaultTimezone, workday } });
     },
   )
   .post(

@@ -48,7 +48,8 @@ export const consoleHeaders = secureHeaders({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
     styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
+    // The map of sites and places draws OpenStreetMap's tiles; nothing else comes from elsewhere.
+    imgSrc: ["'self'", "data:", "https://tile.openstreetmap.org"],
     connectSrc: ["'self'"],
     fontSrc: ["'self'"],
     objectSrc: ["'none'"],
