@@ -1,3 +1,5 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
 import { type SQLWrapper, sql } from "drizzle-orm";
 import { ROLES, type Role } from "../../shared/api";
 import type { DB } from "../db/client";
@@ -49,6 +51,14 @@ const GRANTABLE: Record<Role, readonly Role[]> = {
 /** Refuses with 403 FORBIDDEN unless the principal holds one of `roles`. */
 export function requireRole(principal: Principal, roles: readonly Role[], message = "Your role does not allow this.") {
   if (!roles.includes(principal.role)) throw new ApiError(403, "FORBIDDEN", message);
+}
+
+/** `requireRole` as a middleware, for a whole resource's routes. */
+export function roleGate(roles: readonly Role[], message: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c.var.principal, roles, message);
+    await next();
+  });
 }
 
 /** What a write would set that not every writer may set. */

@@ -9,17 +9,14 @@ import { describeRoute } from "../../openapi";
 import { auditChange } from "../../services/audit";
 import { hashSecret, newId, randomToken } from "../../services/crypto";
 import { toApiKey } from "../../services/records";
-import { requireRole } from "../../services/scope";
+import { roleGate } from "../../services/scope";
 import { validate } from "../../validation";
 
 const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"];
 
 /** Keys for integrations (payroll, HR systems): admins create, list and revoke them. */
 export const apiKeyRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    requireRole(c.var.principal, ["admin"], "Only admins manage API keys.");
-    await next();
-  })
+  .use(roleGate(["admin"], "Only admins manage API keys."))
   .get(
     "/",
     describeRoute({ summary: "API keys, oldest first (never the keys themselves)", tags: ["admin"], auth: "console", responses: { 200: ApiKeyListSchema }, errors: ERRORS }),

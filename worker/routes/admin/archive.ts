@@ -5,15 +5,12 @@ import { archiveParts } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { requireRole } from "../../services/scope";
+import { roleGate } from "../../services/scope";
 import { validate } from "../../validation";
 
 /** Months of punches that retention moved to R2, readable as they were stored: admins and auditors. */
 export const archiveRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    requireRole(c.var.principal, ["admin", "auditor"], "Only admins and auditors read archived months.");
-    await next();
-  })
+  .use(roleGate(["admin", "auditor"], "Only admins and auditors read archived months."))
   .get(
     "/",
     describeRoute({ summary: "Archived months with their parts and each part's SHA-256", tags: ["admin", "audit"], auth: "console", responses: { 200: ArchiveListSchema }, errors: ["UNAUTHENTICATED", "FORBIDDEN"] }),

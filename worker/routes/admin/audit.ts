@@ -7,15 +7,12 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { toAuditEntry } from "../../services/records";
-import { requireRole } from "../../services/scope";
+import { roleGate } from "../../services/scope";
 import { validate } from "../../validation";
 
 /** The audit log, newest first: admins and auditors only (it names everyone). */
 export const auditRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    requireRole(c.var.principal, ["admin", "auditor"], "Only admins and auditors read the audit log.");
-    await next();
-  })
+  .use(roleGate(["admin", "auditor"], "Only admins and auditors read the audit log."))
   .get(
     "/",
     describeRoute({

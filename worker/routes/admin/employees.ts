@@ -34,6 +34,14 @@ import { toEmployee, toLocation } from "../../services/records";
 import { assertCanWrite, assertInScope, reportIds, requireRole, scopeCondition, type WriteChange } from "../../services/scope";
 import { validate } from "../../validation";
 
+/** A new, active employee's row: what people give, and what every new employee starts with. */
+function newEmployeeRow(
+  fields: Pick<typeof employees.$inferSelect, "name" | "email" | "role" | "managerId" | "timezone" | "scheduleId"> & { id?: string },
+  now: number,
+): typeof employees.$inferSelect {
+  return { id: newId(), ...fields, active: true, consentAt: null, consentVersion: null, anonymizedAt: null, createdAt: now, updatedAt: now };
+}
+
 /** Deactivation ends every way in at once: console sessions, and every passkey (extension tokens die with them). */
 function endAccess(db: DB, employeeId: string, now: number, by: string) {
   return [
@@ -129,21 +137,7 @@ export const employeeRoutes = new Hono<AppEnv>()
       await checkManager(db, principal, managerId);
       if (await emailTaken(db, body.email)) throw new ApiError(409, "EMAIL_TAKEN", "An employee with this email already exists.");
       const now = Date.now();
-      const row = {
-        id: newId(),
-        name: body.name,
-        email: body.email,
-        role: body.role,
-        managerId,
-        timezone: body.timezone ?? null,
-        scheduleId: null,
-        active: true,
-        consentAt: null,
-        consentVersion: null,
-        anonymizedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const row = newEmployeeRow({ name: body.name, email: body.email, role: body.role, managerId, timezone: body.timezone ?? null, scheduleId: null }, now);
       try {
         await db.batch([
           db.insert(employees).values(row),
@@ -182,21 +176,20 @@ export const employeeRoutes = new Hono<AppEnv>()
       if (dryRun || !plan) return c.json({ rows: checks, created: [] });
       const now = Date.now();
       const ids = new Map(plan.map((p) => [p.email, newId()]));
-      const created = plan.map((p) => ({
-        id: ids.get(p.email)!,
-        name: p.name,
-        email: p.email,
-        role: p.role,
-        managerId: p.manager === null ? null : "id" in p.manager ? p.manager.id : ids.get(p.manager.email)!,
-        timezone: p.timezone,
-        scheduleId: p.scheduleId,
-        active: true,
-        consentAt: null,
-        consentVersion: null,
-        anonymizedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      }));
+      const created = plan.map((p) =>
+        newEmployeeRow(
+          {
+            id: ids.get(p.email)!,
+            name: p.name,
+            email: p.email,
+            role: p.role,
+            managerId: p.manager === null ? null : "id" in p.manager ? p.manager.id : ids.get(p.manager.email)!,
+            timezone: p.timezone,
+            scheduleId: p.scheduleId,
+          },
+          now,
+        ),
+      );
       try {
         await db.batch([
           ...created.map((row) => db.insert(employees).values(row)),
