@@ -1,5 +1,5 @@
 import type { AuditEntryRecord } from "../../shared/api";
-import { type IssuedVerdict, type PunchCheck, type PunchEvidence, SIGNED_MODES } from "./punches";
+import { differences, type IssuedVerdict, type PunchCheck, type PunchEvidence, SIGNED_MODES, same } from "./punches";
 import type { Failure } from "./report";
 
 // The audit log against the punches: each punch has the entry that created it, saying the same;
@@ -16,8 +16,6 @@ export interface AuditIndex {
   /** `punch.reviewed` by punch id. */
   reviewed: Map<string, AuditEntryRecord[]>;
 }
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function push(map: Map<string, AuditEntryRecord[]>, key: unknown, e: AuditEntryRecord) {
   if (typeof key !== "string") return;
@@ -130,10 +128,7 @@ export function crossCheck(checked: readonly { evidence: PunchEvidence; check: P
     if (!first) {
       failures.push({ kind: "audit-missing", punchId: r.id, message: `a ${r.mode} punch without its ${created.action} entry` });
     } else {
-      const diff = created
-        .pairs(first)
-        .filter(([, mine, theirs]) => !same(mine, theirs))
-        .map(([name, mine, theirs]) => `${name} is ${JSON.stringify(mine)} in the record, ${JSON.stringify(theirs)} in entry #${first.seq}`);
+      const diff = differences(created.pairs(first), `in entry #${first.seq}`);
       if (more.length > 0) diff.push(`${created.action} is in the log ${created.entries.length} times (#${created.entries.map((x) => x.seq).join(", #")})`);
       if (diff.length > 0) failures.push({ kind: "audit-mismatch", punchId: r.id, seq: first.seq, message: diff.join("; ") });
     }

@@ -3,8 +3,6 @@ import { createHash, createPublicKey, type KeyObject, verify } from "node:crypto
 // Node's own crypto, synchronous: nothing here comes from the server but the bytes it checks, and
 // a million audit entries hash in seconds rather than minutes.
 
-export const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
-
 /** Strict base64url decoding (Buffer's own decoder skips characters it does not know). */
 export function fromBase64Url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { WorkerError } from "./client";
 import { formatReport } from "./report";
 import { verifyWorker } from "./verify";
 
@@ -61,7 +60,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.failures.length === 0 ? 0 : 1;
   } catch (err) {
-    out(`verification could not run: ${err instanceof WorkerError || err instanceof Error ? err.message : String(err)}`);
+    out(`verification could not run: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
 }

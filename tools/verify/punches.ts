@@ -62,10 +62,10 @@ export const SIGNED_MODES = new Set(["online", "offline"]);
 
 const BAD_SIGNATURE = "the signature does not verify against the device's published key";
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** `name: a in the record, b <where>` for each pair that differs. */
-function differences(pairs: [string, unknown, unknown][], where: string): string[] {
+/** `name is a in the record, b <where>` for each `[name, record's value, other value]` that differs. */
+export function differences(pairs: [string, unknown, unknown][], where: string): string[] {
   return pairs.filter(([, mine, theirs]) => !same(mine, theirs)).map(([name, mine, theirs]) => `${name} is ${JSON.stringify(mine)} in the record, ${JSON.stringify(theirs)} ${where}`);
 }
 
