@@ -15,7 +15,10 @@ export function App() {
   useEffect(() => {
     // The cookie is HttpOnly: ask the API who it belongs to.
     api.session().then(
-      ({ employee }) => (session.value = { status: "signed-in", me: employee }),
+      ({ employee, company }) => {
+        state.company.value = company ?? null;
+        session.value = { status: "signed-in", me: employee };
+      },
       (err: unknown) => {
         session.value = err instanceof ApiError ? { status: "signed-out" } : { status: "signed-out", notice: describeError(state.t.value, err) };
       },

@@ -25,7 +25,36 @@ export type CreateEmployee = In<typeof S.CreateEmployeeRequestSchema>;
 export type ManualPunch = In<typeof S.ManualPunchRequestSchema>;
 export type PunchReview = In<typeof S.PunchReviewRequestSchema>;
 export type CorrectionDecision = In<typeof S.CorrectionDecisionRequestSchema>;
-export type PunchQuery = Omit<In<typeof S.AdminPunchesQuerySchema>, "from" | "to" | "limit"> & { from?: number; to?: number; limit?: number };
+export type PunchQuery = Omit<In<typeof S.AdminPunchesQuerySchema>, "from" | "to" | "limit" | "format"> & { from?: number; to?: number; limit?: number };
+export type PunchDetail = Out<typeof S.AdminPunchDetailSchema>;
+export type EmployeeUpdate = Exclude<In<typeof S.UpdateEmployeeRequestSchema>, undefined>;
+export type ImportRow = In<typeof S.EmployeeImportRowSchema>;
+export type ImportResult = Out<typeof S.EmployeeImportResultSchema>;
+export type Site = Out<typeof S.SiteSchema>;
+export type SiteInput = In<typeof S.SiteInputSchema>;
+export type Place = Out<typeof S.LocationSchema>;
+export type PlaceInput = In<typeof S.LocationInputSchema>;
+export type Network = Out<typeof S.NetworkSchema>;
+export type NetworkInput = In<typeof S.NetworkInputSchema>;
+export type Schedule = Out<typeof S.ScheduleSchema>;
+export type ScheduleInput = In<typeof S.ScheduleInputSchema>;
+export type Holiday = Out<typeof S.HolidaySchema>;
+export type HolidayInput = In<typeof S.HolidayInputSchema>;
+export type HolidayImport = In<typeof S.HolidayImportSchema>;
+export type HolidayImportResult = Out<typeof S.HolidayImportResponseSchema>;
+export type Settings = Out<typeof S.SettingsResponseSchema>;
+export type SettingsUpdate = In<typeof S.SettingsUpdateSchema>;
+export type Today = Out<typeof S.TodaySchema>;
+export type TodayItem = Out<typeof S.TodayItemSchema>;
+export type MonthSummary = Out<typeof S.EmployeeMonthSummarySchema>;
+export type ReportQuery = { from: string; to: string; employeeId?: string };
+export type AuditEntry = Out<typeof S.AuditEntrySchema>;
+export type AuditQuery = Omit<In<typeof S.AuditQuerySchema>, "from" | "to" | "limit"> & { from?: number; to?: number; limit?: number };
+export type AuditVerify = Out<typeof S.AuditVerifySchema>;
+export type ApiKey = Out<typeof S.ApiKeySchema>;
+export type ApiKeyRole = ApiKey["role"];
+export type ApiKeyCreated = Out<typeof S.ApiKeyCreatedSchema>;
+export type Company = NonNullable<Out<typeof S.ConsoleSessionResponseSchema>["company"]>;
 export type CorrectionQuery = Omit<In<typeof S.AdminCorrectionsQuerySchema>, "limit"> & { limit?: number };
 /** One page of a list the API pages through with keyset cursors. */
 export type Page<T> = { items: T[]; nextCursor: string | null };
@@ -76,6 +105,16 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 type FlowOptions<O> = { flowId: string; options: O };
 
+/** List, add, change and remove for a rule resource whose routes share one shape. */
+function crud<Item, Input>(base: string) {
+  return {
+    list: () => request<{ items: Item[] }>("GET", base),
+    create: (body: Input) => request<Item>("POST", base, body),
+    update: (itemId: string, body: Partial<Input>) => request<Item>("PATCH", `${base}/${id(itemId)}`, body),
+    remove: (itemId: string) => request<Item>("DELETE", `${base}/${id(itemId)}`),
+  };
+}
+
 /** Every route the console uses, typed by the shared schemas. */
 export const api = {
   setup: (body: In<typeof S.SetupRequestSchema>) => request<Out<typeof S.SetupResponseSchema>>("POST", "/api/setup", body),
@@ -92,12 +131,20 @@ export const api = {
   employees: () => request<Out<typeof S.EmployeeListSchema>>("GET", "/api/admin/employees"),
   employee: (employeeId: string) => request<Employee>("GET", `/api/admin/employees/${id(employeeId)}`),
   createEmployee: (body: CreateEmployee) => request<Employee>("POST", "/api/admin/employees", body),
+  updateEmployee: (employeeId: string, body: EmployeeUpdate) => request<Employee>("PATCH", `/api/admin/employees/${id(employeeId)}`, body),
+  /** Deactivates: records stay, sessions end, passkeys are revoked. */
+  deactivateEmployee: (employeeId: string) => request<Employee>("DELETE", `/api/admin/employees/${id(employeeId)}`),
+  importEmployees: (rows: ImportRow[], dryRun: boolean) => request<ImportResult>("POST", "/api/admin/employees/import", { rows, dryRun }),
+  places: (employeeId: string) => crud<Place, PlaceInput>(`/api/admin/employees/${id(employeeId)}/locations`),
   issueEnrollmentCode: (employeeId: string, purpose: CodePurpose) =>
     request<IssuedCode>("POST", `/api/admin/employees/${id(employeeId)}/enrollment-codes`, { purpose }),
   devices: (employeeId: string) => request<Out<typeof S.DeviceListSchema>>("GET", `/api/admin/employees/${id(employeeId)}/devices`),
   revokeDevice: (deviceId: string) => request<Device>("DELETE", `/api/admin/devices/${id(deviceId)}`),
 
   punches: (query: PunchQuery) => request<Out<typeof S.AdminPunchPageSchema>>("GET", `/api/admin/punches${queryString(query)}`),
+  /** Every punch the filter matches, as CSV (a link: the cookie goes along). */
+  punchesCsvUrl: (query: Omit<PunchQuery, "cursor" | "limit">) => `/api/admin/punches${queryString({ ...query, format: "csv" })}`,
+  punch: (punchId: string) => request<PunchDetail>("GET", `/api/admin/punches/${id(punchId)}`),
   enterPunch: (body: ManualPunch) => request<Out<typeof S.PunchResponseRecordSchema>>("POST", "/api/admin/punches", body),
   reviewPunch: (punchId: string, body: PunchReview) =>
     request<Out<typeof S.PunchResponseRecordSchema>>("POST", `/api/admin/punches/${id(punchId)}/review`, body),
@@ -108,7 +155,28 @@ export const api = {
   /** Same origin with the cookie, so an `<img src>` or a download link can use it as is. */
   evidenceUrl: (correctionId: string, evidenceId: string) => `/api/admin/corrections/${id(correctionId)}/evidence/${id(evidenceId)}`,
 
-  timesheet: (query: { from: string; to: string; employeeId?: string }) =>
-    request<Out<typeof S.TimesheetSchema>>("GET", `/api/admin/reports/timesheet${queryString({ ...query, format: "json" })}`),
+  timesheet: (query: ReportQuery) => request<Out<typeof S.TimesheetSchema>>("GET", `/api/admin/reports/timesheet${queryString({ ...query, format: "json" })}`),
+  timesheetCsvUrl: (query: ReportQuery) => `/api/admin/reports/timesheet${queryString({ ...query, format: "csv" })}`,
+  summary: (query: ReportQuery) => request<Out<typeof S.SummaryListSchema>>("GET", `/api/admin/reports/summary${queryString({ ...query, format: "json" })}`),
+  summaryCsvUrl: (query: ReportQuery) => `/api/admin/reports/summary${queryString({ ...query, format: "csv" })}`,
+  today: () => request<Today>("GET", "/api/admin/today"),
+
+  sites: crud<Site, SiteInput>("/api/admin/sites"),
+  networks: crud<Network, NetworkInput>("/api/admin/networks"),
+  schedules: crud<Schedule, ScheduleInput>("/api/admin/schedules"),
+  holidays: {
+    ...crud<Holiday, HolidayInput>("/api/admin/holidays"),
+    list: (year?: string) => request<{ items: Holiday[] }>("GET", `/api/admin/holidays${queryString({ year })}`),
+    import: (body: HolidayImport) => request<HolidayImportResult>("POST", "/api/admin/holidays/import", body),
+  },
+  settings: () => request<Settings>("GET", "/api/admin/settings"),
+  updateSettings: (body: SettingsUpdate) => request<Settings>("PATCH", "/api/admin/settings", body),
+
+  audit: (query: AuditQuery) => request<Out<typeof S.AuditPageSchema>>("GET", `/api/admin/audit${queryString(query)}`),
+  verifyAudit: (from?: number) => request<AuditVerify>("GET", `/api/admin/audit/verify${queryString({ from })}`),
+
+  apiKeys: () => request<{ items: ApiKey[] }>("GET", "/api/admin/api-keys"),
+  createApiKey: (body: { label: string; role: ApiKeyRole }) => request<ApiKeyCreated>("POST", "/api/admin/api-keys", body),
+  revokeApiKey: (keyId: string) => request<ApiKey>("DELETE", `/api/admin/api-keys/${id(keyId)}`),
 };
 

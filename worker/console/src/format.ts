@@ -73,3 +73,21 @@ export function describeError(t: Translate, err: unknown): string {
   if (err instanceof TypeError) return t("networkError");
   return err instanceof Error ? err.message : String(err);
 }
+
+/** An ISO weekday's name (1 = Monday) in the viewer's language. */
+export function weekdayName(locale: Locale, iso: number, style: "short" | "long" = "short"): string {
+  // 2024-01-01 was a Monday.
+  return formatter(locale, { weekday: style, timeZone: "UTC" }).format(Date.UTC(2024, 0, iso));
+}
+
+/** A local date as month and day only ("Mar 4" / "3月4日"), for chart axes. */
+export function formatShortDate(locale: Locale, date: string): string {
+  return formatter(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(Date.parse(`${date}T00:00:00Z`));
+}
+
+/** The local dates from `from` to `to`, both included (at most `limit`, so a typo cannot loop for years). */
+export function datesBetween(from: string, to: string, limit = 400): string[] {
+  const dates: string[] = [];
+  for (let d = from; d <= to && dates.length < limit; d = addDays(d, 1)) dates.push(d);
+  return dates;
+}

@@ -1,5 +1,6 @@
-import type { CorrectionStatus, DayStatus, PunchKind, PunchMode, PunchRecord, ReasonCode, Role } from "./api";
+import type { CorrectionStatus, DayStatus, PunchKind, PunchMode, PunchRecord, ReasonCode, Role, TodayItem } from "./api";
 import type { MessageKey } from "./i18n";
+import type { Outcome } from "../../../shared/settings";
 
 // Every code the API sends, in words. Each table is complete by type: a code added in shared/
 // without its label fails the type check here.
@@ -58,6 +59,29 @@ export const REASON_LABELS: Record<ReasonCode, MessageKey> = {
   counter_regression: "reasonCounterRegression",
 };
 
+/** What each reason means and when it is raised: a sentence for the settings that decide its outcome. */
+export const REASON_HELP: Record<ReasonCode, MessageKey> = {
+  offline: "helpOffline",
+  clock_skew: "helpClockSkew",
+  outside_geofence: "helpOutsideGeofence",
+  no_location: "helpNoLocation",
+  low_accuracy: "helpLowAccuracy",
+  ip_not_allowed: "helpIpNotAllowed",
+  country_not_allowed: "helpCountryNotAllowed",
+  ip_location_mismatch: "helpIpLocationMismatch",
+  impossible_travel: "helpImpossibleTravel",
+  outside_window: "helpOutsideWindow",
+  duplicate_kind: "helpDuplicateKind",
+  synced_passkey: "helpSyncedPasskey",
+  counter_regression: "helpCounterRegression",
+};
+
+export const OUTCOME_LABELS: Record<Outcome, MessageKey> = {
+  ignore: "outcomeIgnore",
+  flag: "outcomeFlag",
+  reject: "outcomeReject",
+};
+
 export const CORRECTION_STATUS_LABELS: Record<CorrectionStatus, MessageKey> = {
   pending: "correctionPending",
   approved: "correctionApproved",
@@ -74,6 +98,13 @@ export const DAY_STATUS_LABELS: Record<DayStatus, MessageKey> = {
   holiday: "dayHoliday",
   rest_day: "dayRestDay",
   scheduled: "dayScheduled",
+};
+
+/** Where someone stands now by their last counted punch (GET /api/admin/today). */
+export const PRESENCE_LABELS: Record<TodayItem["state"], MessageKey> = {
+  in: "presenceIn",
+  out: "presenceOut",
+  none: "presenceNone",
 };
 
 type GeoError = Extract<PunchRecord["geo"], { error: string }>["error"];

@@ -26,6 +26,20 @@ export function permissionsOf(me: Pick<Employee, "id" | "role">) {
     change,
     /** Decide a correction, review a punch, enter a manual punch: as `change`, never for oneself. */
     decideFor: (target: Pick<Employee, "id" | "role">) => target.id !== me.id && change(target),
+    /** Name, manager, schedule, zone of someone changeable; email and role only from admins. */
+    editIdentity: role === "admin",
+    /** Deactivate or reactivate: as `change`, never oneself. */
+    deactivate: (target: Pick<Employee, "id" | "role">) => target.id !== me.id && change(target),
+    /** Import people from a CSV: admins. */
+    importEmployees: role === "admin",
+    /** Sites, networks, schedules, holidays: everyone reads them, admins change them. */
+    editRules: role === "admin",
+    /** Company settings: admins change them, auditors read them, managers have none. */
+    readSettings: role === "admin" || role === "auditor",
+    editSettings: role === "admin",
+    /** The audit log names everyone: admins and auditors. */
+    readAudit: role === "admin" || role === "auditor",
+    apiKeys: role === "admin",
   };
 }
 export type Permissions = ReturnType<typeof permissionsOf>;

@@ -1,7 +1,7 @@
 import { computed, signal } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { Employee } from "./api";
+import type { Company, Employee } from "./api";
 import { type Locale, rememberLocale, translator } from "./i18n";
 
 export type Session =
@@ -26,6 +26,8 @@ export function createAppState(locale: Locale, storage: Pick<Storage, "setItem">
     },
     session: signal<Session>({ status: "checking" }),
     directory: signal<Directory>({ status: "idle" }),
+    /** The company's default zone and working hours (GET /api/console/session), once known. */
+    company: signal<Company | null>(null),
   };
 }
 export type AppState = ReturnType<typeof createAppState>;

@@ -24,11 +24,15 @@ const under = (prefix: string) => (path: string) => path === prefix || path.star
 
 /** The pages in the navigation bar, in order. */
 const NAV: NavItem[] = [
-  { href: paths.overview, label: "navOverview", matches: (path) => path === BASE },
+  { href: paths.today, label: "navToday", matches: (path) => path === BASE || path === `${BASE}/` },
   { href: paths.employees, label: "navEmployees", matches: under(paths.employees) },
   { href: paths.corrections(), label: "navCorrections", matches: under(`${BASE}/corrections`) },
   { href: paths.flagged, label: "navFlagged", matches: under(paths.flagged) },
   { href: paths.punches(), label: "navPunches", matches: under(`${BASE}/punches`) },
+  { href: paths.reports(), label: "navReports", matches: under(`${BASE}/reports`) },
+  { href: paths.rules(), label: "navRules", matches: under(`${BASE}/rules`) },
+  { href: paths.audit, label: "navAudit", matches: under(paths.audit), visible: (can) => can.readAudit },
+  { href: paths.apiKeys, label: "navApiKeys", matches: under(paths.apiKeys), visible: (can) => can.apiKeys },
 ];
 
 /** The signed-in frame: a navigation bar (a menu on a phone), the language, who is signed in, and the page. */
@@ -57,7 +61,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         {t("skipToContent")}
       </a>
       <header class="topbar">
-        <a class="brand" href={paths.overview}>
+        <a class="brand" href={paths.today}>
           {t("brand")}
         </a>
         <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="nav-panel" onClick={() => setMenuOpen(!menuOpen)}>

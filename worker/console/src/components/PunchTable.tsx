@@ -1,5 +1,6 @@
 import type { Employee, PunchRecord } from "../api";
 import { MODE_LABELS, PUNCH_KIND_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
+import { paths } from "../routes";
 import { useI18n } from "../state";
 import { EmployeeName } from "./EmployeeName";
 import { When } from "./When";
@@ -26,7 +27,9 @@ export function PunchTable({ punches, byId, showEmployee = true, caption }: { pu
           {punches.map((punch) => (
             <tr key={punch.id}>
               <td data-label={t("time")}>
-                <When ms={punch.effectiveTime} zone={punch.tz} />
+                <a href={paths.punch(punch.id)}>
+                  <When ms={punch.effectiveTime} zone={punch.tz} />
+                </a>
               </td>
               {showEmployee && (
                 <td data-label={t("employee")}>

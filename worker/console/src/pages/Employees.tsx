@@ -17,21 +17,35 @@ export function Employees() {
   const can = usePermissions();
   const directory = useDirectory();
   const [search, setSearch] = useState("");
+  const [status, setStatus] = useState<"active" | "inactive" | "all">("active");
   const shown = useMemo(() => {
     const words = search.trim().toLowerCase();
-    return directory.items?.filter((e) => !words || e.name.toLowerCase().includes(words) || e.email.includes(words));
-  }, [directory.items, search]);
+    return directory.items?.filter(
+      (e) => (status === "all" || e.active === (status === "active")) && (!words || e.name.toLowerCase().includes(words) || e.email.includes(words)),
+    );
+  }, [directory.items, search, status]);
   const managers = useMemo(() => directory.items?.filter((e) => e.active && (e.role === "manager" || e.role === "admin")) ?? [], [directory.items]);
 
   return (
     <>
-      <PageHeader title={t("navEmployees")} />
+      <PageHeader title={t("navEmployees")}>{can.importEmployees && <a href={paths.importEmployees}>{t("importFromCsv")}</a>}</PageHeader>
       <section class="card" aria-labelledby="employees-heading">
         <div class="section-head">
           <h2 id="employees-heading">{can.role === "manager" ? t("yourTeam") : t("everyone")}</h2>
-          <Field label={t("searchEmployees")} hiddenLabel class="search">
-            {(c) => <input {...c} type="search" placeholder={t("searchEmployees")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}
-          </Field>
+          <div class="filters inline">
+            <Field label={t("searchEmployees")} hiddenLabel class="search">
+              {(c) => <input {...c} type="search" placeholder={t("searchEmployees")} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}
+            </Field>
+            <Field label={t("status")} hiddenLabel>
+              {(c) => (
+                <select {...c} name="active" value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}>
+                  <option value="active">{t("activeOnly")}</option>
+                  <option value="inactive">{t("inactiveOnly")}</option>
+                  <option value="all">{t("activeAndInactive")}</option>
+                </select>
+              )}
+            </Field>
+          </div>
         </div>
         <Loaded
           data={shown}

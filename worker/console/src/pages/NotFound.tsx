@@ -9,7 +9,7 @@ export function NotFound() {
       <PageHeader title={t("notFoundTitle")} />
       <section class="card">
         <p>{t("notFoundText")}</p>
-        <a href={paths.overview}>{t("backToOverview")}</a>
+        <a href={paths.today}>{t("backToToday")}</a>
       </section>
     </>
   );

@@ -1,5 +1,5 @@
 import { useLocation } from "preact-iso";
-import { api, type PunchRecord } from "../api";
+import { api, type PunchQuery } from "../api";
 import { EmployeeSelect } from "../components/EmployeeSelect";
 import { Field } from "../components/Field";
 import { Loaded } from "../components/Loaded";
@@ -8,34 +8,68 @@ import { PageHeader } from "../components/PageHeader";
 import { PunchTable } from "../components/PunchTable";
 import { useDirectory } from "../hooks/use-directory";
 import { usePaged } from "../hooks/use-paged";
-import { codesOf, PUNCH_STATUS_LABELS } from "../labels";
+import { codesOf, MODE_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
 import { type PunchFilter, paths } from "../routes";
 import { useI18n } from "../state";
 
 const STATUSES = codesOf(PUNCH_STATUS_LABELS);
+const MODES = codesOf(MODE_LABELS);
+const REASONS = codesOf(REASON_LABELS);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function statusFrom(value: string | undefined): PunchRecord["status"] | undefined {
-  return STATUSES.find((s) => s === value);
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined => values.find((v) => v === value);
+
+/** A local date's first (or, `end`, last) millisecond in the viewer's own zone. */
+function edge(date: string | undefined, end: boolean): number | undefined {
+  if (!date || !DATE.test(date)) return undefined;
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return end ? new Date(y, m - 1, d + 1).getTime() - 1 : new Date(y, m - 1, d).getTime();
 }
 
-/** Every punch in the viewer's scope, newest first, by status and person; filters live in the URL. */
+/** The filter in the URL, each value checked (a hand-edited link cannot send nonsense to the API). */
+export function punchFilterFrom(query: Record<string, string | undefined>): PunchFilter {
+  return {
+    from: query.from && DATE.test(query.from) ? query.from : undefined,
+    to: query.to && DATE.test(query.to) ? query.to : undefined,
+    employee: query.employee || undefined,
+    status: oneOf(STATUSES, query.status),
+    mode: oneOf(MODES, query.mode),
+    reason: oneOf(REASONS, query.reason),
+  };
+}
+
+/** What the API is asked for a filter. */
+export function punchQueryOf(filter: PunchFilter): Omit<PunchQuery, "cursor" | "limit"> {
+  return { from: edge(filter.from, false), to: edge(filter.to, true), employeeId: filter.employee, status: filter.status, mode: filter.mode, reason: filter.reason };
+}
+
+/** Every punch in the viewer's scope, newest first, filtered by dates, person, status, mode and reason; the filter lives in the URL and exports as CSV. */
 export function Punches() {
   const { t } = useI18n();
   const { query, route } = useLocation();
   const directory = useDirectory();
-  const filter: PunchFilter = { status: statusFrom(query.status), employee: query.employee || undefined };
-  const list = usePaged((cursor) => api.punches({ status: filter.status, employeeId: filter.employee, cursor, limit: 50 }), [filter.status, filter.employee]);
+  const filter = punchFilterFrom(query);
+  const apiQuery = punchQueryOf(filter);
+  const list = usePaged((cursor) => api.punches({ ...apiQuery, cursor, limit: 50 }), [filter.from, filter.to, filter.employee, filter.status, filter.mode, filter.reason]);
   // Replace, not push: Back leaves the page rather than stepping through each filter.
   const change = (next: PunchFilter) => route(paths.punches({ ...filter, ...next }), true);
+  const filtered = Object.values(filter).some((v) => v !== undefined);
 
   return (
     <>
-      <PageHeader title={t("navPunches")} />
+      <PageHeader title={t("navPunches")}>
+        <a class="button-link" href={api.punchesCsvUrl(apiQuery)} download="punches.csv">
+          {t("exportCsv")}
+        </a>
+      </PageHeader>
       <section class="card">
         <div class="filters" role="group" aria-label={t("filters")}>
+          <Field label={t("from")}>{(c) => <input {...c} type="date" name="from" value={filter.from ?? ""} max={filter.to} onChange={(e) => change({ from: e.currentTarget.value || undefined })} />}</Field>
+          <Field label={t("to")}>{(c) => <input {...c} type="date" name="to" value={filter.to ?? ""} min={filter.from} onChange={(e) => change({ to: e.currentTarget.value || undefined })} />}</Field>
+          <EmployeeSelect value={filter.employee ?? ""} employees={directory.items} onChange={(employee) => change({ employee: employee || undefined })} />
           <Field label={t("status")}>
             {(c) => (
-              <select {...c} name="status" value={filter.status ?? ""} onChange={(e) => change({ status: statusFrom(e.currentTarget.value) })}>
+              <select {...c} name="status" value={filter.status ?? ""} onChange={(e) => change({ status: oneOf(STATUSES, e.currentTarget.value) })}>
                 <option value="">{t("allStatuses")}</option>
                 {STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -45,10 +79,38 @@ export function Punches() {
               </select>
             )}
           </Field>
-          <EmployeeSelect value={filter.employee ?? ""} employees={directory.items} onChange={(employee) => change({ employee: employee || undefined })} />
-          <p class="muted note">{t("timesInPunchZone")}</p>
+          <Field label={t("mode")}>
+            {(c) => (
+              <select {...c} name="mode" value={filter.mode ?? ""} onChange={(e) => change({ mode: oneOf(MODES, e.currentTarget.value) })}>
+                <option value="">{t("all")}</option>
+                {MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {t(MODE_LABELS[m])}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t("reason")} class="wide">
+            {(c) => (
+              <select {...c} name="reason" value={filter.reason ?? ""} onChange={(e) => change({ reason: oneOf(REASONS, e.currentTarget.value) })}>
+                <option value="">{t("anyReason")}</option>
+                {REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(REASON_LABELS[r])}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {filtered && (
+            <button type="button" onClick={() => route(paths.punches(), true)}>
+              {t("clearFilters")}
+            </button>
+          )}
         </div>
-        <Loaded data={list.items} error={list.error} loading={list.loading} onRetry={list.reload} empty={t("noPunchesMatch")}>
+        <p class="muted small">{t("punchDatesNote")}</p>
+        <Loaded data={list.items} error={list.error} loading={list.loading} onRetry={list.reload} empty={filtered ? t("noPunchesMatch") : t("noPunches")}>
           {(items) => <PunchTable punches={items} byId={directory.byId} caption={t("navPunches")} />}
         </Loaded>
         <LoadMore list={list} />
