@@ -62,6 +62,15 @@ export default defineConfig({
         },
       },
       {
+        // The console's logic and components (CSV import, schedule editor, report totals) in happy-dom.
+        oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+        test: {
+          name: "console",
+          include: ["test/console/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
