@@ -732,3 +732,15 @@ export const ArchivedMonthSchema = z.object({
 });
 export const ArchiveListSchema = z.object({ items: z.array(ArchivedMonthSchema) });
 export const MonthParamSchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, "must be YYYY-MM") });
+/** A signed statement of the chain's head after a seal (`GET /api/admin/audit/checkpoints`). */
+export const AuditCheckpointSchema = z.object({
+  seq: z.number().int(),
+  hash: z.string(),
+  at: EpochMs,
+  sealed: z.number().int(),
+  /** The exact canonical JSON that was signed, its ES256 signature (raw r‖s, base64url) with the receipt key, and that key's id. */
+  payload: z.string(),
+  signature: z.string(),
+  kid: z.string(),
+});
+export const AuditCheckpointListSchema = z.object({ items: z.array(AuditCheckpointSchema) });

@@ -247,6 +247,7 @@ describe("idempotency and revocation", () => {
       mode: "offline",
       status: first.json.punch.status,
       reasons: first.json.punch.reasons,
+      punchHash: await punchChallengeBase64Url(punch),
     });
   });
 

@@ -227,6 +227,7 @@ const ROUTES: Record<string, Route> = {
   "DELETE /api/admin/api-keys/{id}": { decision: ADMIN_WRITE, params: async () => ({ id: await created("/api/admin/api-keys", { label: "Doomed", role: "auditor" }) }) },
   "GET /api/admin/audit": { decision: AUDIT_READ },
   "GET /api/admin/audit/verify": { decision: AUDIT_READ },
+  "GET /api/admin/audit/checkpoints": { decision: AUDIT_READ },
   "GET /api/admin/archive": { decision: AUDIT_READ },
   // No month is archived here: whoever may read archives learns that (404); the others are refused first.
   "GET /api/admin/archive/{month}": { decision: { ...AUDIT_READ, default: 404 }, params: async () => ({ month: "2001-01" }) },

@@ -129,6 +129,20 @@ describe("the audit chain is checked", () => {
   });
 });
 
+describe("the log ties records to their content", () => {
+  it("checkpoints are listed with their signed payload; device.enrolled names the key's hash", async () => {
+    await adminCall(admin, "POST", "/api/admin/maintenance");
+    const list = await adminCall(admin, "GET", "/api/admin/audit/checkpoints");
+    expect(list.status).toBe(200);
+    expect(list.json.items.length).toBeGreaterThan(0);
+    expect(JSON.parse(list.json.items[0].payload)).toMatchObject({ seq: list.json.items[0].seq, hash: list.json.items[0].hash });
+    const enrolled = await env.DB.prepare("SELECT data FROM audit_log WHERE action = 'device.enrolled' AND actor_id = ?").bind(kim.employeeId).first<{ data: string }>();
+    const [device] = (await env.DB.prepare("SELECT public_key FROM devices WHERE employee_id = ?").bind(kim.employeeId).all<{ public_key: string }>()).results;
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", fromBase64Url(device!.public_key)));
+    expect(JSON.parse(enrolled!.data).publicKeySha256).toBe(btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""));
+  });
+});
+
 describe("an employee's own data", () => {
   it("GET /api/me/export returns the profile, consent, devices, punches with receipts and corrections", async () => {
     const lee = await enrolDevice(admin, (await createEmployee(admin, { name: "Lee" })).id);

@@ -1,3 +1,4 @@
+import { fromBase64Url, sha256, toBase64Url } from "../../shared/encoding";
 import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { RegistrationResponseJSON } from "../../shared/webauthn-json";
 import { auditInsertWhen } from "./audit";
@@ -229,7 +230,7 @@ export async function completeEnrollment(
         actor: { type: "employee", id: employee.id },
         subjectType: "device",
         subjectId: deviceId,
-        data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent, consentVersion: opts.consentVersion ?? null, codeIssuedBy: found.code.createdBy },
+        data: { kind: opts.purpose, label: opts.label, backedUp: credential.backedUp, consent: opts.consent, consentVersion: opts.consentVersion ?? null, publicKeySha256: toBase64Url(await sha256(fromBase64Url(credential.publicKey))), codeIssuedBy: found.code.createdBy },
         ip: opts.ip,
       },
       sql`EXISTS (SELECT 1 FROM devices WHERE id = ${deviceId})`,

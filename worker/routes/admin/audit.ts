@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { AuditPageSchema, AuditQuerySchema, AuditVerifyQuerySchema, AuditVerifySchema } from "../../../shared/api";
+import { AuditCheckpointListSchema, AuditPageSchema, AuditQuerySchema, AuditVerifyQuerySchema, AuditVerifySchema } from "../../../shared/api";
 import { sealAuditLog, verifyAuditChain } from "../../services/audit";
-import { auditLog } from "../../db/schema";
+import { auditCheckpoints, auditLog } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
@@ -64,4 +64,15 @@ export const auditRoutes = new Hono<AppEnv>()
       const check = await verifyAuditChain(c.var.db, c.env.RECEIPT_KEY, { from, budgetMs: 20_000 });
       return c.json({ ...check, sealed: seal?.sealed ?? 0 });
     },
+  )
+  .get(
+    "/checkpoints",
+    describeRoute({
+      summary: "Every signed checkpoint of the chain's head, oldest first: with the receipt key, they show the log was not cut",
+      tags: ["admin", "audit"],
+      auth: "console",
+      responses: { 200: AuditCheckpointListSchema },
+      errors: ["UNAUTHENTICATED", "FORBIDDEN"],
+    }),
+    async (c) => c.json({ items: await c.var.db.select().from(auditCheckpoints).orderBy(asc(auditCheckpoints.seq)) }),
   );
