@@ -335,6 +335,16 @@ describe("npm run verify on tampered records (each on its own copy of the databa
     expect(report.failures).toEqual([expect.objectContaining({ kind: "audit-deleted", seq: created.seq })]);
   }, 240_000);
 
+  it("names the newest entries cut off the end of the chain: what is left is sound, but shorter than its signed head", async () => {
+    const head = Math.max(...audit.map((e) => e.seq));
+    const report = await tampered(
+      "audit-cut",
+      ["DROP TRIGGER audit_log_no_delete;", `DELETE FROM audit_log WHERE seq > ${head - 2};`, triggerSql("0004_hardening.sql", "audit_log_no_delete")].join("\n"),
+    );
+    expect(report.failures.some((f) => f.kind === "audit-cut" && (f.seq ?? 0) > head - 2)).toBe(true);
+    expect(report.failures.filter((f) => f.kind.startsWith("audit-") && f.kind !== "audit-cut" && f.kind !== "audit-missing")).toEqual([]);
+  }, 240_000);
+
   it("names every punch of a device whose public key was swapped", async () => {
     const [ana, , chen] = employees as [Employee, Employee, Employee];
     const report = await tampered(

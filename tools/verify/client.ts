@@ -55,6 +55,11 @@ export class WorkerClient {
     return this.json("/api/receipts/key", false);
   }
 
+  /** The signed checkpoints of the chain's head, oldest first. */
+  async checkpoints(): Promise<{ seq: number; hash: string; payload: string; signature: string }[]> {
+    return (await this.json<{ items: { seq: number; hash: string; payload: string; signature: string }[] }>("/api/admin/audit/checkpoints")).items;
+  }
+
   /**
    * Asks the server to seal what is pending (its own check comes with the answer, and is not
    * read). Auditors and admins may; for anyone else the newest entries just stay unsealed.

@@ -50,6 +50,8 @@ function creation(e: PunchEvidence, issued: IssuedVerdict, index: AuditIndex): {
         // The verdict as issued: the receipt's, which a later review leaves as it was.
         ["verdict status", issued.status, a.data?.status],
         ["verdict reasons", issued.reasons, a.data?.reasons],
+        // Entries written since the log names what was signed: the punch's hash must be it.
+        ...(a.data?.punchHash === undefined ? [] : ([["punch hash", e.punchHash, a.data.punchHash]] as [string, unknown, unknown][])),
       ],
     };
   }

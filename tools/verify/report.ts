@@ -17,6 +17,8 @@ export const FAILURE_KINDS = {
   "audit-unsealed": "an unsealed audit entry lies before sealed ones",
   "archive-part": "an archived month's part does not match its recorded SHA-256",
   "receipt-key": "the published receipt key is not the one given with --receipt-key",
+  "checkpoint-signature": "a checkpoint of the chain's head is not signed by the receipt key",
+  "audit-cut": "entries a signed checkpoint names are gone or changed (the newest entries were cut or rewritten)",
 } as const;
 
 export type FailureKind = keyof typeof FAILURE_KINDS;

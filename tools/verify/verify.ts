@@ -4,7 +4,7 @@ import type { AuthenticationResponseJSON } from "../../shared/webauthn-json";
 import { walkChain } from "./chain";
 import { type ArchivedMonth, type Proof, WorkerClient } from "./client";
 import { type CreatedPunch, createdPunches, crossCheck, indexAudit } from "./cross";
-import { importReceiptKey, sha256Base64Url } from "./crypto";
+import { importReceiptKey, type ReceiptKey, sha256Base64Url, verifyEs256 } from "./crypto";
 import { checkPunch, judgeKeyFailures, type PunchEvidence } from "./punches";
 import type { Failure, VerifyReport } from "./report";
 
@@ -147,6 +147,7 @@ export async function verifyWorker(opts: VerifyOptions): Promise<VerifyReport> {
   const entries: AuditEntryRecord[] = [...logged, ...newer];
   const chain = walkChain(entries);
   failures.push(...chain.failures);
+  failures.push(...checkCheckpoints(await client.checkpoints(), entries, key));
 
   const keys = new Map(proofs.filter((p) => p.credentialId && p.publicKey).map((p) => [p.credentialId!, { cose: p.publicKey!.cose, origin: p.origin }]));
   const evidence = proofs.map(fromProof);
@@ -217,4 +218,37 @@ function sortFailures(failures: Failure[]): Failure[] {
       return a.f.punchId! < b.f.punchId! ? -1 : a.f.punchId! > b.f.punchId! ? 1 : a.i - b.i;
     })
     .map(({ f }) => f);
+}
+
+/**
+ * Each signed checkpoint must be signed by the receipt key over exactly its own seq and hash, and
+ * the downloaded chain must still hold that entry with that hash: cutting the newest entries, or
+ * rewriting and re-sealing a whole tail, leaves the chain sound but short of (or other than) the
+ * head the server signed at the time.
+ */
+export function checkCheckpoints(
+  checkpoints: readonly { seq: number; hash: string; payload: string; signature: string }[],
+  entries: readonly AuditEntryRecord[],
+  key: ReceiptKey,
+): Failure[] {
+  const bySeq = new Map(entries.map((e) => [e.seq, e.hash]));
+  const failures: Failure[] = [];
+  for (const c of checkpoints) {
+    let claims: { seq?: unknown; hash?: unknown } = {};
+    try {
+      claims = JSON.parse(c.payload);
+    } catch {
+      // a payload that is not JSON is not what was signed
+    }
+    if (!verifyEs256(key, c.payload, c.signature) || claims.seq !== c.seq || claims.hash !== c.hash) {
+      failures.push({ kind: "checkpoint-signature", seq: c.seq, message: `the checkpoint at #${c.seq} does not verify with the receipt key` });
+    } else if (bySeq.get(c.seq) !== c.hash) {
+      failures.push({
+        kind: "audit-cut",
+        seq: c.seq,
+        message: bySeq.has(c.seq) ? `entry #${c.seq} has another hash than the checkpoint signed for it` : `entry #${c.seq}, which a signed checkpoint names, is gone`,
+      });
+    }
+  }
+  return failures;
 }
