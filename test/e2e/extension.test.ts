@@ -35,7 +35,12 @@ let code: string;
 let context: BrowserContext | undefined;
 let page: Page;
 let cdp: CDPSession;
+let correctionId: string;
 const measurements: string[] = [];
+/** The employee's zone: this machine's (the employee is created with it). */
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** YYYY-MM-DD of an instant in the employee's zone. */
+const localDateIn = (ms: number) => new Intl.DateTimeFormat("en-CA", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
 
 const asAdmin = () => ({ cookie: admin.cookie, origin: consoleOrigin });
 const extUrl = (path: string) => `chrome-extension://${EXTENSION_ID}/${path}`;
@@ -122,6 +127,8 @@ async function tabOrder(max = 30): Promise<string[]> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press("Tab");
     const name = await focused();
+    // Date and time fields take a Tab per part (month, day, year): one control still.
+    if (name && name === seen.at(-1)) continue;
     if (!name || seen.includes(name)) break;
     seen.push(name);
   }
@@ -192,7 +199,7 @@ beforeAll(async () => {
   admin = await setUpFirstAdmin(api, setupToken, consoleOrigin);
   const created = await api.expect(201, "POST", "/api/admin/employees", {
     ...asAdmin(),
-    body: { name: "Mei Lin", email: "mei@example.com", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+    body: { name: "Mei Lin", email: "mei@example.com", timezone: ZONE },
   });
   employeeId = created.json.id;
   code = (await api.expect(201, "POST", `/api/admin/employees/${employeeId}/enrollment-codes`, { ...asAdmin(), body: { purpose: "extension" } })).json.code;
@@ -296,9 +303,11 @@ describe("the extension, end to end", () => {
     await openPopup();
     await expect.poll(() => punchButton().isVisible()).toBe(true);
     expect(await focused()).toBe("button:Clock in");
-    expect(await tabOrder()).toEqual(["button:Settings", "button:Clock in", "button:History"]);
+    expect(await tabOrder()).toEqual(["button:Settings", "button:Clock in", "button:Fix a missed punch", "button:History", "button:My requests"]);
     // The history opens by keyboard and its controls join the order after the toggle.
-    // Back from the end of the page: the last control, and it opens the history.
+    // Back from the end of the page: the last control, then the history toggle, which opens it.
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("button:My requests");
     await page.keyboard.press("Shift+Tab");
     expect(await focused()).toBe("button:History");
     await page.keyboard.press("Enter");
@@ -429,6 +438,157 @@ describe("the extension, end to end", () => {
     const exported = JSON.parse(readFileSync(file, "utf8"));
     expect(exported.receipts).toHaveLength(3);
     expect(exported.receipts[0].receipt).toMatchObject({ payload: expect.any(String), signature: expect.any(String) });
+  });
+
+  it("files a correction with a photo from the day view, by keyboard, with the file's type checked before sending", async () => {
+    await openPopup();
+    await expect.poll(() => punchButton().isVisible()).toBe(true);
+    const today = localDateIn(Date.now());
+    // From the day view: Tab from the punch button reaches "Fix a missed punch".
+    await punchButton().focus();
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("button:Fix a missed punch");
+    await page.keyboard.press("Enter");
+    const form = page.getByTestId("correction-form");
+    await expect.poll(() => form.isVisible(), { timeout: 15_000 }).toBe(true);
+    // The title has the focus; the date is the day it was opened from, the zone is named.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Fix a missed punch");
+    expect(await page.getByLabel("Date").inputValue()).toBe(today);
+    expect(await page.getByText(`In your work time zone, ${ZONE}.`).isVisible()).toBe(true);
+    expect(await tabOrder()).toEqual([
+      "button:Settings",
+      "button:Back",
+      "input:Date",
+      "input:Clock-in",
+      "input:Time",
+      "textarea:Reason",
+      "input:Evidence (optional)",
+      "button:Open in a tab",
+      "button:Send request",
+      "button:Cancel",
+    ]);
+
+    // Nothing filled in that matters: the reason is missing, and the field says so.
+    await page.getByLabel("Reason").fill("");
+    await page.getByRole("button", { name: "Send request" }).click();
+    await expect.poll(() => focused()).toBe("textarea:Reason");
+    expect(await page.getByText("Say why the punch is missing.").isVisible()).toBe(true);
+
+    // Yesterday's clock-in at 09:00; a real PNG, and a text file that only calls itself one.
+    await page.getByLabel("Date").fill(localDateIn(Date.now() - 86_400_000));
+    await page.getByLabel("Clock-in").check();
+    await page.getByLabel("Time").fill("09:00");
+    await page.getByLabel("Reason").fill("My laptop would not start; I clocked in from my phone's browser too late.");
+    writeFileSync(join(tmp, "not-a-picture.png"), "just some text, whatever the name says\n");
+    await page.getByLabel("Evidence (optional)").setInputFiles([join(ROOT, "extension/public/icon/32.png"), join(tmp, "not-a-picture.png")]);
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("“not-a-picture.png” is not a PNG, JPEG, WebP or PDF file");
+    const attached = page.locator(".files li");
+    await expect.poll(() => attached.count()).toBe(1);
+    expect(await attached.textContent()).toContain("32.png");
+    // The picture is shown, drawn from the file's own bytes.
+    await expect.poll(() => attached.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(32);
+    await shot("correction-form");
+
+    // At 200% in a popup's largest window nothing runs off to the side.
+    await zoom200(800, 600);
+    expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "extension-correction-form-zoom-200.png"), fullPage: true });
+    await page.evaluate(() => (document.documentElement.style.zoom = ""));
+    await page.setViewportSize({ width: POPUP_WIDTH, height: 600 });
+
+    await page.getByRole("button", { name: "Send request" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("requests-status").textContent(), { timeout: 30_000 }).toBe("Request sent. Your manager will review it.");
+    const request = page.getByTestId("request").first();
+    expect(await request.locator(".badge").textContent()).toBe("Pending");
+    expect(await request.textContent()).toContain("Evidence: 32.png");
+    expect(await request.locator("strong").textContent()).toMatch(/^Clock-in on .+ at 9:00\sAM$/);
+    await shot("correction-requests");
+
+    const listed = await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin());
+    expect(listed.json.items).toHaveLength(1);
+    expect(listed.json.items[0]).toMatchObject({ kind: "in", status: "pending", evidence: [{ name: "32.png", type: "image/png", size: readFileSync(join(ROOT, "extension/public/icon/32.png")).length }] });
+    correctionId = listed.json.items[0].id;
+    // Back, and the focus is where the employee left: on "Fix a missed punch" of the day view.
+    await page.getByRole("button", { name: "Back" }).click();
+    await expect.poll(() => focused()).toBe("button:Fix a missed punch");
+    expect(await page.getByRole("button", { name: "My requests (1 pending)" }).isVisible()).toBe(true);
+  });
+
+  it("shows the decision the next time the popup opens: approved, with the reviewer's comment and the added punch", async () => {
+    // The manager's half is the console's; here the admin decides through the API.
+    await api.expect(200, "POST", `/api/admin/corrections/${correctionId}/decision`, { ...asAdmin(), body: { approve: true, comment: "Thanks, added." } });
+    await openPopup();
+    const notices = page.getByTestId("decision-notices");
+    await expect.poll(() => notices.textContent().catch(() => ""), { timeout: 15_000 }).toMatch(/^Approved: Clock-in on .+ at 9:00\sAM\. It now counts as a punch\. Comment: Thanks, added\.$/);
+    await shot("correction-approved");
+
+    await page.getByRole("button", { name: "My requests" }).click();
+    const request = page.getByTestId("request").first();
+    await expect.poll(() => request.locator(".badge").textContent(), { timeout: 15_000 }).toBe("Approved");
+    expect(await request.textContent()).toContain("Comment: Thanks, added.");
+    expect(await page.getByRole("button", { name: /^Cancel request/ }).count()).toBe(0);
+    await shot("correction-requests-approved");
+
+    // The approved request is a punch of yesterday's, marked as such in the history.
+    await page.getByRole("button", { name: "Back" }).click();
+    await page.getByRole("button", { name: "History" }).click();
+    await expect.poll(() => page.locator(".history li", { hasText: "added on request" }).count(), { timeout: 15_000 }).toBe(1);
+
+    // Told once: the next opening shows no notice.
+    await openPopup();
+    await expect.poll(() => punchButton().isVisible()).toBe(true);
+    await page.waitForTimeout(1_000);
+    expect(await page.getByTestId("decision-notices").count()).toBe(0);
+  });
+
+  it("keeps a request made offline and files it exactly once when the network returns; a pending one can be cancelled", async () => {
+    const before = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items.length;
+    await openPopup();
+    await page.getByRole("button", { name: "History" }).click();
+    const yesterday = localDateIn(Date.now() - 86_400_000);
+    // From the history: the day's own "Fix" button; it has a clock-in, so the clock-out is what it misses.
+    await page.locator(`#fix-${yesterday}`).click({ timeout: 15_000 });
+    await expect.poll(() => page.getByLabel("Clock-out").isChecked(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByLabel("Date").inputValue()).toBe(yesterday);
+    await page.getByLabel("Time").fill("17:45");
+    await page.getByLabel("Reason").fill("Left for the train and forgot to clock out.");
+
+    await context!.setOffline(true);
+    await page.getByRole("button", { name: "Send request" }).click();
+    await expect.poll(() => page.getByTestId("requests-status").textContent(), { timeout: 30_000 }).toContain("No connection. Your request is saved on this device");
+    const waiting = page.getByTestId("request").first();
+    expect(await waiting.locator(".badge").textContent()).toBe("Waiting to be sent");
+    await shot("correction-queued");
+
+    await context!.setOffline(false);
+    // The popup sees the server again and asks the background to send; it goes once.
+    await page.getByRole("button", { name: "Back" }).click();
+    const filed = await waitUntil("the offline request on the server", async () => {
+      const items = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items;
+      return items.length > before ? items : undefined;
+    }, 60_000, 500);
+    expect(filed[0]).toMatchObject({ kind: "out", status: "pending", reason: "Left for the train and forgot to clock out." });
+    const sw = await serviceWorker();
+    await expect.poll(async () => (await sw.evaluate(() => (globalThis as any).chrome.storage.local.get("correctionOutbox"))).correctionOutbox ?? [], { timeout: 15_000 }).toEqual([]);
+    await page.waitForTimeout(2_000);
+    expect((await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items).toHaveLength(before + 1);
+
+    // Cancelled from "My requests", after a confirmation, by keyboard.
+    await page.getByRole("button", { name: /^My requests/ }).click();
+    const cancel = page.getByRole("button", { name: /^Cancel request: Clock-out/ });
+    await expect.poll(() => cancel.isVisible(), { timeout: 15_000 }).toBe(true);
+    await cancel.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focused()).toBe("button:Keep it");
+    expect(await page.getByText("Cancel this request? Your manager will no longer see it.").isVisible()).toBe(true);
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("button:Yes, cancel it");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("requests-status").textContent(), { timeout: 15_000 }).toBe("Request cancelled.");
+    expect(await page.getByTestId("request").first().locator(".badge").textContent()).toBe("Cancelled");
+    const server = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items;
+    expect(server[0]).toMatchObject({ id: filed[0].id, status: "cancelled" });
   });
 
   it("delivers ten punches queued offline exactly once and in order when the Worker comes back after 20 s down", async () => {

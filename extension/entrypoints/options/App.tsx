@@ -150,7 +150,9 @@ function Language() {
               const next = e.currentTarget.value as "auto" | Locale;
               setValue(next);
               await localeItem.setValue(next);
-              await initI18n(document);
+              // The policy this page already holds: a fresh read of managed storage can take
+              // seconds on some systems, and the page would sit in the old language meanwhile.
+              await initI18n(document, state.policy.value);
               location.reload();
             }}
           >
