@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, NetworkError } from "../utils/api";
-import { PasskeyCancelledError, enrol } from "../utils/enrol";
+import { NOTICE_VERSION, PasskeyCancelledError, enrol } from "../utils/enrol";
 import { t } from "../utils/i18n";
 import type { Enrolment } from "../utils/storage";
 
@@ -148,6 +148,7 @@ export function EnrolForm({ lockedServerUrl, initialServerUrl, organizationName,
           <li>{t("consentDevice")}</li>
         </ul>
         <p>{t("consentNothingElse")}</p>
+        <p class="muted small">{t("consentNoticeVersion", NOTICE_VERSION)}</p>
         <label class="check">
           <input type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} />
           <span>{t("consentCheckbox")}</span>

@@ -29,6 +29,7 @@ const MESSAGES = {
   consentLocation: ["your location, only if you allow it in the browser;", "您的位置（仅当您在浏览器中允许时）；"],
   consentDevice: ["which device signed the punch (this browser's passkey).", "签名打卡的设备（本浏览器中的通行密钥）。"],
   consentNothingElse: ["Nothing is recorded between punches.", "两次打卡之间不会记录任何信息。"],
+  consentNoticeVersion: ["Notice version $1", "告知版本 $1"],
   consentCheckbox: [
     "I understand and agree that this is recorded when I clock in or out.",
     "我已了解并同意在上下班打卡时记录上述信息。",

@@ -48,6 +48,8 @@ export interface EnrollVerifyBody {
   response: RegistrationResponseJSON;
   deviceLabel?: string;
   consent: true;
+  /** The version of the notice the employee agreed to (at most 40 characters). */
+  consentVersion: string;
 }
 
 /** Long enough for a slow mobile link; short enough that a hung request does not stall the queue. */

@@ -16,6 +16,13 @@ import {
   type Enrolment,
 } from "./storage";
 
+/**
+ * The version of the notice the enrolment form shows (what is collected, and the checkbox):
+ * sent with the enrolment and kept by the server beside the consent. Change it whenever the
+ * notice's words change (consentTitle … consentCheckbox in scripts/make-locales.mjs).
+ */
+export const NOTICE_VERSION = "2026-11-1";
+
 /** The employee closed or cancelled the passkey prompt (or it timed out). */
 export class PasskeyCancelledError extends Error {
   override name = "PasskeyCancelledError";
@@ -67,6 +74,7 @@ export async function enrol(opts: {
     response,
     ...(label ? { deviceLabel: label.slice(0, 100) } : {}),
     consent: true,
+    consentVersion: NOTICE_VERSION,
   });
 
   const enrolment: Enrolment = {

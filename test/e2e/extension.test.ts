@@ -270,6 +270,9 @@ describe("the extension, end to end", () => {
       "button:Enrol",
       "select:Language",
     ]);
+    // The notice names its version, which goes with the enrolment.
+    const notice = (await page.locator(".consent").getByText(/^Notice version /).textContent())!.replace(/^Notice version /, "");
+    expect(notice).toMatch(/^\S{1,40}$/);
     // No mouse from here on: the first field has the focus when the page opens.
     await page.reload();
     await expect.poll(() => focused()).toBe("input:Server URL");
@@ -297,6 +300,14 @@ describe("the extension, end to end", () => {
     await shot("options-enrolled");
     const devices = await api.expect(200, "GET", `/api/admin/employees/${employeeId}/devices`, asAdmin());
     expect(devices.json.items).toHaveLength(1);
+    // The server kept the consent with the version of the notice shown: Mei's own export says so.
+    const sw = await serviceWorker();
+    const exported = await sw.evaluate(async (url) => {
+      const { session } = await (globalThis as any).chrome.storage.local.get("session");
+      const res = await fetch(`${url}/api/me/export`, { headers: { Authorization: `Bearer ${session.token}` } });
+      return res.json();
+    }, server!.url);
+    expect(exported.consent).toEqual({ at: expect.any(Number), version: notice });
   });
 
   it("the popup works by keyboard alone: the punch button has the focus, Tab reaches every control in order", async () => {

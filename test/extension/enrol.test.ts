@@ -1,7 +1,7 @@
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, type Api } from "../../extension/utils/api";
-import { enrol, PasskeyCancelledError } from "../../extension/utils/enrol";
+import { enrol, NOTICE_VERSION, PasskeyCancelledError } from "../../extension/utils/enrol";
 import {
   attentionItem,
   enrolmentItem,
@@ -56,7 +56,7 @@ describe("enrol", () => {
     expect(options.rp).toEqual({ name: "Clockwork" });
     expect(options.challenge).toBe("Y2hhbGxlbmdl");
     expect(options.user.name).toBe("grace@example.com");
-    expect(enrollVerify).toHaveBeenCalledWith({ flowId: "flow_1", code: "ABCD-1234", response: registration, deviceLabel: "Work laptop", consent: true });
+    expect(enrollVerify).toHaveBeenCalledWith({ flowId: "flow_1", code: "ABCD-1234", response: registration, deviceLabel: "Work laptop", consent: true, consentVersion: NOTICE_VERSION });
 
     const expected = {
       serverUrl: "https://clock.example.com",
