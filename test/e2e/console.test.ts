@@ -12,12 +12,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { addDays, isoWeekday, zonedInstant } from "../../shared/schedule";
 import { localDate } from "../../shared/time";
 import { Api } from "../support/api-client";
 import { type EnrolledEmployee, enrolWithCode, fileCorrection, sendPunch } from "../support/employee";
 import { DevServer, ROOT, buildWorker, freePort, wranglerRun } from "../support/wrangler";
+import { en } from "../../worker/console/src/messages/en";
+import { zhCN } from "../../worker/console/src/messages/zh-cn";
 
 const CONSOLE_DIST = join(ROOT, "worker/console/dist");
 const SHOTS = join(ROOT, "test-results/e2e");
@@ -46,6 +48,8 @@ const ids: Record<"ada" | "max" | "mei" | "olga" | "nia" | "aude", string> = { a
 let mei: EnrolledEmployee;
 /** The past working day Mei asks to correct. */
 let missedDay: string;
+/** Mei's extension punch that Today shows and Punches opens. */
+let meiPunchId: string;
 let nextIp = 1;
 
 const asAdmin = () => ({ cookie: adminCookie, origin });
@@ -62,6 +66,8 @@ function pastWeekday(back: number): string {
 async function openBrowser(locale = "en-US"): Promise<Page> {
   const context = await browser!.newContext({ locale, timezoneId: VIEWER_ZONE, viewport: DESKTOP });
   contexts.push(context);
+  // No internet here: the map's tiles fail at once, as they would offline, and the map must give way quietly.
+  await context.route("https://tile.openstreetmap.org/**", (route) => route.abort("internetdisconnected"));
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   // Anything the console's CSP refuses (an inline script or style attribute) is counted, and must stay zero.
   await context.addInitScript(() => {
@@ -176,7 +182,7 @@ async function signInWithCode(code: string): Promise<Page> {
   await (await visible(tab.getByRole("tab", { name: "I have a console code" }))).click();
   await tab.getByRole("textbox", { name: "Console code" }).fill(code);
   await tab.getByRole("button", { name: "Register passkey" }).click();
-  await expectHeading(tab, "Overview");
+  await expectHeading(tab, "Today");
   return tab;
 }
 
@@ -246,6 +252,14 @@ beforeAll(async () => {
   page = await openBrowser();
 }, 300_000);
 
+// What the admin's tab showed when a test failed, to see why.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && page) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => undefined);
+  }
+});
+
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close().catch(() => undefined);
@@ -270,13 +284,13 @@ describe("the console, end to end", () => {
 
     await page.getByLabel("Setup token").fill(setupToken);
     await page.getByRole("button", { name: "Create admin and register passkey" }).click();
-    await expectHeading(page, "Overview");
+    await expectHeading(page, "Today");
     await visible(page.getByText("Ada Admin"));
 
     // Signed out, then back in with the passkey the virtual authenticator now holds.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
-    await expectHeading(page, "Overview");
+    await expectHeading(page, "Today");
     const cookie = (await page.context().cookies()).find((c) => c.name === "cw_session");
     expect(cookie?.httpOnly).toBe(true);
     adminCookie = `${cookie!.name}=${cookie!.value}`;
@@ -379,9 +393,11 @@ describe("the console, end to end", () => {
     expect(second.json.punch.status).toBe("flagged");
 
     await page.goto(url("/admin/"));
-    await expectHeading(page, "Overview");
-    await expect.poll(() => page.locator(".tile").nth(1).locator(".tile-count").textContent()).toBe("2");
-    await capture(page, "overview");
+    await expectHeading(page, "Today");
+    // The queue of flagged punches waiting, and today's board counting Mei's flagged punches.
+    await expect.poll(() => page.locator(".pill").nth(1).locator("strong").textContent()).toBe("2");
+    await expect.poll(() => page.locator('[data-tile="flagged"] .tile-count').textContent()).toBe("1");
+    await capture(page, "today");
 
     await nav(page, "Flagged punches").click();
     await expectHeading(page, "Flagged punches");
@@ -481,6 +497,315 @@ describe("the console, end to end", () => {
     await expectAccessible(page, "not-found");
   });
 
+  it("sets up a site, a network, a schedule, holidays and settings in the Rules pages", async () => {
+    await nav(page, "Rules").click();
+    await expectHeading(page, "Sites and places");
+    await page.getByRole("button", { name: "Add a site" }).click();
+    const siteForm = page.locator("form.circle-form");
+    // Offline here: the map gives way to one quiet line, and the fields work without it.
+    await visible(siteForm.getByText("The map is not available here"));
+    await siteForm.getByLabel("Name").fill("Berlin office");
+    // A "lat, lon" pasted into the first field fills both.
+    await siteForm.getByLabel("Latitude").fill("52.52, 13.405");
+    expect(await siteForm.getByLabel("Longitude").inputValue()).toBe("13.405");
+    await siteForm.getByLabel("Radius (metres)").fill("0");
+    await siteForm.getByRole("button", { name: "Add a site" }).click();
+    await visible(siteForm.getByText("A whole number of metres from 1 to 100,000."));
+    await siteForm.getByLabel("Radius (metres)").fill("300");
+    await capture(page, "rules-site-form");
+    await siteForm.getByRole("button", { name: "Add a site" }).click();
+    await visible(page.getByRole("cell", { name: "Berlin office", exact: true }));
+    const sites = await api.expect(200, "GET", "/api/admin/sites", asAdmin());
+    expect(sites.json.items).toEqual([expect.objectContaining({ name: "Berlin office", lat: 52.52, lon: 13.405, radiusM: 300, employeeIds: null })]);
+    await capture(page, "rules-sites");
+
+    await page.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: "Networks" }).click();
+    await expectHeading(page, "Networks");
+    await page.getByRole("button", { name: "Add a network" }).click();
+    await page.getByLabel("Name").fill("Office VPN");
+    const cidr = page.getByLabel("Range (CIDR)");
+    await cidr.fill("10.0.0.0/33");
+    await visible(page.getByText("Not a CIDR range yet"));
+    expect(await page.locator("form.subform button[type=submit]").isDisabled()).toBe(true);
+    await cidr.fill("10.0.0.0/8");
+    await page.getByLabel("Only the people chosen").check();
+    await page.locator(".people-picker").getByLabel("Max Manager").check();
+    await page.locator("form.subform").getByRole("button", { name: "Add a network" }).click();
+    await visible(page.getByRole("cell", { name: "10.0.0.0/8", exact: true }));
+    expect((await api.expect(200, "GET", "/api/admin/networks", asAdmin())).json.items).toEqual([
+      expect.objectContaining({ name: "Office VPN", cidr: "10.0.0.0/8", employeeIds: [ids.max] }),
+    ]);
+    await capture(page, "rules-networks");
+
+    await page.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: "Schedules" }).click();
+    await expectHeading(page, "Schedules");
+    await page.getByRole("button", { name: "Add a schedule" }).click();
+    const editor = page.locator(".schedule-editor");
+    await editor.getByLabel("Name").fill("Office hours");
+    await editor.getByLabel("End on Friday").fill("16:00");
+    await editor.getByLabel("Saturday", { exact: true }).check();
+    await editor.getByLabel("Start on Saturday").fill("22:00");
+    await editor.getByLabel("End on Saturday").fill("04:00");
+    await visible(editor.locator('tr[data-weekday="6"]').getByText("Overnight: ends the next day"));
+    await editor.getByLabel("Grace for arriving (minutes)").fill("10");
+    await page.locator(".people-picker").getByLabel("Mei Lin").check();
+    await capture(page, "rules-schedule-editor");
+    await page.getByRole("button", { name: "Add a schedule" }).last().click();
+    await visible(page.getByRole("cell", { name: "Office hours", exact: true }));
+    await visible(page.getByRole("cell", { name: /Mon–Thu 09:00–18:00, Fri 09:00–16:00, Sat 22:00–04:00/ }));
+    const schedule = (await api.expect(200, "GET", "/api/admin/schedules", asAdmin())).json.items[0];
+    expect(schedule).toMatchObject({ name: "Office hours", kind: "fixed", graceLateMin: 10, earliestInMin: 60 });
+    expect(schedule.days).toContainEqual({ weekday: 6, start: "22:00", end: "04:00" });
+    expect((await api.expect(200, "GET", `/api/admin/employees/${ids.mei}`, asAdmin())).json.scheduleId).toBe(schedule.id);
+    // Followed by someone: it cannot be removed, and says why.
+    await visible(page.getByText("In use: move its people first"));
+    await capture(page, "rules-schedules");
+
+    await page.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: "Holidays" }).click();
+    await expectHeading(page, "Holidays");
+    const next = String(new Date().getFullYear() + 1);
+    await page.getByLabel("Year", { exact: true }).selectOption(next);
+    await visible(page.getByText(`No holidays in ${next}.`));
+    await page.getByLabel("Or paste the list here").fill(`date,name\n${next}-01-01,New Year's Day\n${next}-02-30,Nope\n`);
+    await page.getByRole("button", { name: "Read the list" }).click();
+    await visible(page.getByText("Line 3: not a date (YYYY-MM-DD) (" + next + "-02-30)"));
+    expect(await page.getByRole("button", { name: /^Import \d+ holidays$/ }).isDisabled()).toBe(true);
+    await page.getByLabel("Or paste the list here").fill(`date,name\n${next}-01-01,New Year's Day\n${next}-05-01,Labour Day\n`);
+    await page.getByRole("button", { name: "Read the list" }).click();
+    await page.getByRole("button", { name: "Import 2 holidays" }).click();
+    await visible(page.getByText("Imported: 2 added, 0 renamed, 0 removed."));
+    const addForm = page.locator("section", { has: page.getByRole("heading", { name: "Add a holiday" }) });
+    await addForm.getByLabel("Date").fill(`${next}-12-25`);
+    await addForm.getByLabel("Name").fill("Christmas Day");
+    await addForm.getByRole("button", { name: "Add" }).click();
+    await expect.poll(() => page.locator("main table tbody tr").count()).toBe(3);
+    expect((await api.expect(200, "GET", `/api/admin/holidays?year=${next}`, asAdmin())).json.items.map((h: { name: string }) => h.name)).toEqual([
+      "New Year's Day",
+      "Labour Day",
+      "Christmas Day",
+    ]);
+    await capture(page, "rules-holidays");
+
+    await page.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: "Settings" }).click();
+    await expectHeading(page, "Settings");
+    // Each reason in words, with what it means.
+    await visible(page.getByText("The passkey is synced to a cloud account (it can be on more than one device)."));
+    await page.getByLabel("Offline window (hours)").fill("96");
+    await page.getByLabel("Outcome for: Signed with a synced passkey").selectOption({ label: "Flag for review" });
+    await page.getByLabel("Passkeys per person").fill("99");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await visible(page.getByText("Fix the marked fields."));
+    await page.getByLabel("Passkeys per person").fill("4");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await visible(page.getByText("Saved.", { exact: true }));
+    expect((await api.expect(200, "GET", "/api/admin/settings", asAdmin())).json).toMatchObject({
+      offlineWindowHours: 96,
+      maxDevicesPerEmployee: 4,
+      outcomes: { synced_passkey: "flag", offline: "flag" },
+    });
+    await capture(page, "rules-settings");
+  });
+
+  it("imports employees from a CSV, marking each bad row before anything is written, then writes them at once", async () => {
+    await nav(page, "Employees").click();
+    await expectHeading(page, "Employees");
+    await page.getByRole("link", { name: "Import from CSV" }).click();
+    await expectHeading(page, "Import employees");
+    const before = (await api.expect(200, "GET", "/api/admin/employees", asAdmin())).json.items.length;
+    const csv = [
+      "Full name,Email,Role,Manager email,Schedule,Time zone",
+      "Li Wei,li.wei@example.com,employee,ada@example.com,Office hours,Asia/Shanghai",
+      '"Kim, Sara",sara@example.com,,,,Europe/Berlin',
+      "Tom Berg,mei@example.com,,,,",
+      "Ola Nord,ola@example,boss,,Night shift,Mars/Base",
+    ].join("\n");
+    await page.locator('input[type="file"]').setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await visible(page.getByText("4 rows read."));
+    expect(await page.getByLabel("Manager email").inputValue()).toBe("3");
+    await page.getByRole("button", { name: "Check 4 rows" }).click();
+    await visible(page.getByTestId("import-verdict").getByText("2 of 4 rows have problems"));
+    const preview = page.locator("table.import-preview tbody tr");
+    expect(await preview.nth(0).getAttribute("class")).toBeNull();
+    expect(await preview.nth(2).getAttribute("class")).toBe("bad-row");
+    await visible(preview.nth(2).getByText("Email: an employee with this email exists"));
+    await visible(preview.nth(3).getByText("Role: not one of employee, manager, auditor, admin"));
+    await visible(preview.nth(3).getByText("Schedule: no schedule with this name"));
+    expect(await page.getByRole("button", { name: "Import 4 employees" }).isDisabled()).toBe(true);
+    // The check wrote nothing.
+    expect((await api.expect(200, "GET", "/api/admin/employees", asAdmin())).json.items).toHaveLength(before);
+    await capture(page, "import-preview");
+
+    const fixed = csv.split("\n").slice(0, 3).concat("Tom Berg,tom@example.com,manager,,,").join("\n");
+    await page.getByLabel("Or paste the rows here").fill(fixed);
+    await page.getByRole("button", { name: "Read rows" }).click();
+    await page.getByRole("button", { name: "Check 3 rows" }).click();
+    await visible(page.getByText("All 3 rows can be imported."));
+    await page.getByRole("button", { name: "Import 3 employees" }).click();
+    await visible(page.getByRole("heading", { name: "3 employees imported" }));
+    const people = (await api.expect(200, "GET", "/api/admin/employees", asAdmin())).json.items as { name: string; email: string; role: string; managerId: string | null; scheduleId: string | null; timezone: string | null }[];
+    expect(people).toHaveLength(before + 3);
+    const schedule = (await api.expect(200, "GET", "/api/admin/schedules", asAdmin())).json.items[0];
+    expect(people.find((p) => p.email === "li.wei@example.com")).toMatchObject({ name: "Li Wei", role: "employee", managerId: ids.ada, scheduleId: schedule.id, timezone: "Asia/Shanghai" });
+    expect(people.find((p) => p.email === "sara@example.com")).toMatchObject({ name: "Kim, Sara", role: "employee", managerId: null });
+    expect(people.find((p) => p.email === "tom@example.com")).toMatchObject({ role: "manager" });
+    await capture(page, "import-done");
+
+    // A code for one of them, from their page.
+    await page.getByRole("link", { name: "Li Wei" }).click();
+    await expectHeading(page, "Li Wei");
+    await page.getByRole("button", { name: "Issue extension code" }).click();
+    expect((await (await visible(page.getByTestId("issued-code"))).textContent())!.trim()).toMatch(/^[A-Z0-9-]{8,}$/);
+  });
+
+  it("edits a profile and approves a remote place from the employee's page", async () => {
+    const sara = (await api.expect(200, "GET", "/api/admin/employees?q=sara", asAdmin())).json.items[0];
+    await page.goto(url(`/admin/employees/${sara.id}`));
+    await expectHeading(page, "Kim, Sara");
+    await page.getByRole("button", { name: "Edit profile" }).click();
+    const form = page.locator("form.profile-form");
+    await form.getByLabel("Name").fill("Sara Kim");
+    await form.getByLabel("Manager").selectOption({ label: "Max Manager" });
+    await form.getByLabel("Schedule").selectOption({ label: "Office hours" });
+    await form.getByRole("button", { name: "Save" }).click();
+    await expectHeading(page, "Sara Kim");
+    await visible(page.getByText("Profile saved."));
+    expect((await api.expect(200, "GET", `/api/admin/employees/${sara.id}`, asAdmin())).json).toMatchObject({ name: "Sara Kim", managerId: ids.max });
+
+    await page.getByRole("button", { name: "Add a place" }).click();
+    const placeForm = page.locator("form.circle-form");
+    await placeForm.getByLabel("Name").fill("Home office");
+    await placeForm.getByLabel("Latitude").fill("52.4");
+    await placeForm.getByLabel("Longitude").fill("13.2");
+    await placeForm.getByLabel("Radius (metres)").fill("150");
+    await placeForm.getByRole("button", { name: "Add a place" }).click();
+    await visible(page.getByRole("cell", { name: "Home office", exact: true }));
+    expect((await api.expect(200, "GET", `/api/admin/employees/${sara.id}/locations`, asAdmin())).json.items).toEqual([
+      expect.objectContaining({ name: "Home office", lat: 52.4, lon: 13.2, radiusM: 150 }),
+    ]);
+    // Her last 30 days, with totals.
+    await visible(page.getByRole("heading", { name: "Last 30 days" }));
+    await visible(page.locator(".figures").getByText("Days present"));
+
+    // Deactivating asks first, and can be undone.
+    await page.getByRole("button", { name: "Deactivate" }).click();
+    await page.getByRole("dialog", { name: "Deactivate Sara Kim?" }).getByRole("button", { name: "Deactivate" }).click();
+    await visible(page.getByRole("button", { name: "Reactivate" }));
+    await page.getByRole("button", { name: "Reactivate" }).click();
+    await visible(page.getByRole("button", { name: "Edit profile" }));
+    expect((await api.expect(200, "GET", `/api/admin/employees/${sara.id}`, asAdmin())).json.active).toBe(true);
+  });
+
+  it("shows an extension punch on Today within the minute, and opens it in Punches", async () => {
+    // A tab whose timers the test can hurry: the board asks again every minute by itself.
+    const board = await page.context().newPage();
+    await board.clock.install();
+    await board.goto(url("/admin/"));
+    await expectHeading(board, "Today");
+    const meiRow = board.locator(`tr[data-employee="${ids.mei}"]`);
+    await visible(meiRow);
+    const { nonce } = (await api.expect(200, "GET", "/api/punch/nonce", { ip: mei.ip })).json;
+    const sent = await sendPunch(api, mei, { kind: "in", nonce, tz: ZONE });
+    expect(sent.status, sent.text).toBe(201);
+    const punchId = (meiPunchId = sent.json.punch.id as string);
+    expect(await meiRow.locator(`a[href="/admin/punches/${punchId}"]`).count()).toBe(0);
+    await board.clock.fastForward(61_000);
+    // No reload, no flicker: the row is replaced in place.
+    await visible(meiRow.locator(`a[href="/admin/punches/${punchId}"]`));
+    await visible(meiRow.getByText("In", { exact: true }));
+    await board.close();
+
+    await page.goto(url("/admin/"));
+    await expectHeading(page, "Today");
+    await page.locator('[data-tile="in"]').click();
+    await expect.poll(() => new URL(page.url()).search).toBe("?show=in");
+    await expect.poll(() => page.locator("main table tbody tr").count()).toBe(1);
+    await capture(page, "today-in");
+
+    await nav(page, "Punches").click();
+    await expectHeading(page, "Punches");
+    await page.getByLabel("Employee").selectOption({ label: "Mei Lin" });
+    await page.getByLabel("Mode").selectOption({ label: "Online" });
+    await expect.poll(() => new URL(page.url()).searchParams.get("mode")).toBe("online");
+    await page.locator(`a[href="/admin/punches/${punchId}"]`).click();
+    await expectHeading(page, "Mei Lin: Clock-in");
+    await visible(page.getByTestId("verdict"));
+    await visible(page.getByText("52.52, 13.405 (± 20 m)"));
+    await visible(page.getByText("Mei's laptop"));
+    await visible(page.locator("pre.json").getByText(`"punchId": "${punchId}"`));
+    await capture(page, "punch");
+
+    // The filter exports as CSV, the same filter.
+    await page.goBack();
+    await expectHeading(page, "Punches");
+    const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+    expect(href).toContain(`employeeId=${ids.mei}`);
+    expect(href).toContain("mode=online");
+    const csv = await api.expect(200, "GET", href!, asAdmin());
+    expect(csv.text.split("\r\n").filter(Boolean)).toHaveLength(2);
+    expect(csv.text).toContain(punchId);
+  });
+
+  it("reports a range: the summary to paste, charts, and the timesheet CSV download", async () => {
+    const to = localDate(Date.now(), VIEWER_ZONE);
+    const from = addDays(to, -13);
+    await page.goto(url(`/admin/reports?from=${from}&to=${to}`));
+    await expectHeading(page, "Reports");
+    const summary = page.getByTestId("summary");
+    await visible(summary.getByRole("link", { name: "Mei Lin" }));
+    // Both charts drawn (uPlot's canvas), named for screen readers.
+    await expect.poll(() => page.locator("figure.chart canvas").count()).toBe(2);
+    await visible(page.getByRole("img", { name: /Bar chart of hours worked per day/ }));
+    await visible(page.locator("details.timesheet-group summary", { hasText: "Mei Lin" }));
+    await page.getByRole("button", { name: "Copy for a spreadsheet" }).click();
+    const pasted = await page.evaluate(() => navigator.clipboard.readText());
+    expect(pasted.split("\n")[0]).toBe("Employee\tWork days\tDays present\tLate arrivals\tMinutes late\tEarly leaves\tMinutes left early\tAbsences\tIncomplete\tHoliday\tWorked (h)\tOvertime (h)\tFlagged");
+    expect(pasted).toContain("Mei Lin\t");
+    await capture(page, "reports");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Timesheet CSV" }).click()]);
+    expect(download.suggestedFilename()).toBe(`timesheet-${from}-to-${to}.csv`);
+    const text = readFileSync((await download.path())!, "utf8");
+    expect(text.startsWith("\uFEFFemployeeId,employeeName,timezone,date,status")).toBe(true);
+    expect(text).toContain(`"${ids.mei}","Mei Lin","${ZONE}","${missedDay}","present"`);
+  });
+
+  it("creates an API key shown once, and revokes it after confirming", async () => {
+    await nav(page, "API keys").click();
+    await expectHeading(page, "API keys");
+    await page.getByLabel("Label").fill("Payroll export");
+    await page.getByLabel("Role").selectOption({ label: "Auditor" });
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await (await visible(page.getByTestId("api-key"))).textContent())!.trim();
+    expect(key).toMatch(/^cwk_/);
+    const withKey = () => fetch(url("/api/admin/employees"), { headers: { Authorization: `Bearer ${key}` } });
+    expect((await withKey()).status).toBe(200);
+    await visible(page.getByRole("cell", { name: "Payroll export", exact: true }));
+    await capture(page, "api-keys");
+    await page.reload();
+    expect(await page.getByTestId("api-key").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Revoke the key “Payroll export”" }).click();
+    await page.getByRole("dialog", { name: "Revoke the key “Payroll export”?" }).getByRole("button", { name: "Revoke" }).click();
+    await visible(page.locator("main table").getByText("Revoked"));
+    expect((await withKey()).status).toBe(401);
+  });
+
+  it("shows the audit log newest first, filtered, each entry's details, and checks the chain", async () => {
+    await nav(page, "Audit log").click();
+    await expectHeading(page, "Audit log");
+    const entries = page.locator(".audit-entry");
+    await expect.poll(() => entries.first().getAttribute("data-action")).toBe("api_key.revoked");
+    await page.getByLabel("Action").selectOption({ label: "Schedules" });
+    await expect.poll(() => new URL(page.url()).searchParams.get("action")).toBe("schedule.");
+    await expect.poll(() => entries.count()).toBe(1);
+    await entries.first().locator("summary").click();
+    await visible(entries.first().locator("pre.json").getByText('"name": "Office hours"'));
+    await page.getByLabel("Action").selectOption({ label: "Any action" });
+    await page.getByRole("button", { name: "Check the chain" }).click();
+    await visible(page.getByTestId("chain-result").getByText(/^The chain holds: \d+ entries checked/));
+    await capture(page, "audit");
+  });
+
   it("switches to Simplified Chinese and remembers it; a Chinese browser starts in Chinese", async () => {
     await page.goto(url("/admin/corrections?status=all"));
     await expectHeading(page, "Corrections");
@@ -494,7 +819,7 @@ describe("the console, end to end", () => {
     await capture(page, "corrections-zh", false);
     await page.goto(url("/admin/punches"));
     await expectHeading(page, "打卡记录");
-    await visible(page.getByText("稍后从离线队列发送：时间以设备时钟为准").first());
+    await visible(page.locator("main table").getByText("稍后从离线队列发送：时间以设备时钟为准").first());
     await capture(page, "punches-zh", false);
     await page.getByRole("combobox", { name: "语言" }).selectOption("en");
     await expectHeading(page, "Punches");
@@ -529,23 +854,51 @@ describe("the console, end to end", () => {
     await expectHeading(manager, "Employees");
     await visible(manager.getByRole("heading", { name: "Your team" }));
     const rows = manager.locator("main table tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.allTextContents()).toEqual([expect.stringContaining("Mei Lin"), expect.stringContaining("Nia Lead")]);
+    // Mei and Nia, and Sara, moved onto Max's team from her page.
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.allTextContents()).toEqual([expect.stringContaining("Mei Lin"), expect.stringContaining("Nia Lead"), expect.stringContaining("Sara Kim")]);
     expect(await manager.getByRole("heading", { name: "Add an employee" }).count()).toBe(0);
+    expect(await manager.getByRole("link", { name: "Import from CSV" }).count()).toBe(0);
+
+    // Today: the team only. No audit log, no API keys, no settings; rules to read.
+    await nav(manager, "Today").click();
+    await expectHeading(manager, "Today");
+    await expect.poll(() => manager.locator("main table tbody tr").count()).toBe(3);
+    for (const name of ["Audit log", "API keys"]) expect(await nav(manager, name).count()).toBe(0);
+    await capture(manager, "manager-today");
+    await nav(manager, "Rules").click();
+    await expectHeading(manager, "Sites and places");
+    await visible(manager.getByText("You can read the rules; only admins change them."));
+    await visible(manager.getByRole("cell", { name: "Berlin office", exact: true }));
+    expect(await manager.getByRole("button", { name: "Add a site" }).count()).toBe(0);
+    expect(await manager.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: "Settings" }).count()).toBe(0);
+    await manager.goto(url("/admin/rules/settings"));
+    await visible(manager.getByText("Managers have no settings."));
+    await manager.goto(url("/admin/audit"));
+    await visible(manager.getByText("Only admins and auditors read the audit log."));
 
     // Mei (role employee): codes for the extension only, revoke, manual punch.
+    await nav(manager, "Employees").click();
+    await expectHeading(manager, "Employees");
     await manager.getByRole("link", { name: "Mei Lin" }).click();
     await expectHeading(manager, "Mei Lin");
     await visible(manager.getByRole("button", { name: "Issue extension code" }));
     await visible(manager.getByRole("button", { name: /^Revoke/ }));
     await visible(manager.getByRole("button", { name: "Enter punch" }));
+    await visible(manager.getByRole("button", { name: "Edit profile" }));
+    await visible(manager.getByRole("button", { name: "Add a place" }));
     expect(await manager.getByRole("button", { name: "Issue console code" }).count()).toBe(0);
+    // Managers change no email and no role.
+    await manager.getByRole("button", { name: "Edit profile" }).click();
+    expect(await manager.locator("form.profile-form").getByLabel("Email").count()).toBe(0);
+    expect(await manager.locator("form.profile-form").getByLabel("Role").count()).toBe(0);
+    await manager.locator("form.profile-form").getByRole("button", { name: "Cancel" }).click();
 
     // Nia (role manager): read only.
     await manager.goto(url(`/admin/employees/${ids.nia}`));
     await expectHeading(manager, "Nia Lead");
     await visible(manager.getByRole("cell", { name: "Work laptop" }));
-    for (const name of ["Issue extension code", "Enter punch", /^Revoke/]) expect(await manager.getByRole("button", { name }).count()).toBe(0);
+    for (const name of ["Issue extension code", "Enter punch", /^Revoke/, "Edit profile", "Add a place", "Deactivate"]) expect(await manager.getByRole("button", { name }).count()).toBe(0);
 
     // The queue: their team's requests only; decisions only for Mei's.
     await manager.goto(url("/admin/corrections"));
@@ -569,28 +922,45 @@ describe("the console, end to end", () => {
     ids.aude = await createByApi({ name: "Aude Auditor", email: "aude@example.com", role: "auditor", timezone: ZONE });
     const code = await issueCode(page, ids.aude, "Issue console code");
     const auditor = await signInWithCode(code);
-    // Buttons an auditor may see: none of them changes anything.
-    const harmless = new Set(["Menu", "Sign out", "Refresh", "Show more", "Try again"]);
+    // Buttons an auditor may see: none of them changes anything (filters that press are left out below).
+    const harmless = new Set(["Menu", "Sign out", "Refresh", "Show more", "Try again", "Check the chain", "Copy for a spreadsheet", "This month", "Last month", "Copy receipt", "Clear filters"]);
     for (const [path, title] of [
-      ["/admin/", "Overview"],
+      ["/admin/", "Today"],
       ["/admin/employees", "Employees"],
       [`/admin/employees/${ids.mei}`, "Mei Lin"],
       ["/admin/corrections?status=all", "Corrections"],
       [`/admin/corrections?employee=${ids.olga}`, "Corrections"],
       ["/admin/flagged", "Flagged punches"],
       ["/admin/punches", "Punches"],
+      [`/admin/punches/${meiPunchId}`, "Mei Lin: Clock-in"],
+      ["/admin/rules/sites", "Sites and places"],
+      ["/admin/rules/networks", "Networks"],
+      ["/admin/rules/schedules", "Schedules"],
+      ["/admin/rules/holidays", "Holidays"],
+      ["/admin/rules/settings", "Settings"],
+      ["/admin/reports", "Reports"],
+      ["/admin/audit", "Audit log"],
     ] as const) {
       await auditor.goto(url(path));
       await expectHeading(auditor, title);
       await auditor.waitForLoadState("networkidle");
-      const buttons = await auditor.getByRole("button").evaluateAll((els) => els.map((el) => (el.getAttribute("aria-label") ?? el.textContent ?? "").trim()));
+      const buttons = await auditor
+        .getByRole("button")
+        .evaluateAll((els) => els.filter((el) => !el.hasAttribute("aria-pressed")).map((el) => (el.getAttribute("aria-label") ?? el.textContent ?? "").trim()));
       expect(buttons.filter((name) => !harmless.has(name)), path).toEqual([]);
-      expect(await auditor.locator("main form, main textarea, main input:not([type=search])").count(), path).toBe(0);
+      // Fields only to filter what is shown (dates, search), never to write.
+      const fields = await auditor.locator("main form, main textarea, main input").evaluateAll((els) => els.filter((el) => !el.closest(".filters") && (el as HTMLInputElement).type !== "search").length);
+      expect(fields, path).toBe(0);
       await expectAccessible(auditor, `auditor ${path}`);
     }
-    // The whole team's data is there to read.
+    expect(await nav(auditor, "API keys").count()).toBe(0);
+    // Settings to read, each outcome in words.
+    await auditor.goto(url("/admin/rules/settings"));
+    await visible(auditor.locator('tr[data-reason="synced_passkey"]').getByText("Flag for review"));
+    await capture(auditor, "auditor-settings");
+    // The whole company's data is there to read.
     await auditor.goto(url("/admin/employees"));
-    await expect.poll(() => auditor.locator("main table tbody tr").count()).toBe(6);
+    await expect.poll(() => auditor.locator("main table tbody tr").count()).toBe(9);
     await auditor.goto(url(`/admin/corrections?employee=${ids.olga}`));
     await visible(auditor.getByTestId("correction").getByText("olga: forgot to clock in"));
     await capture(auditor, "auditor-corrections");
@@ -599,7 +969,7 @@ describe("the console, end to end", () => {
   it("folds the navigation into a menu on a phone", async () => {
     await page.setViewportSize(PHONE);
     await page.goto(url("/admin/"));
-    await expectHeading(page, "Overview");
+    await expectHeading(page, "Today");
     expect(await nav(page, "Corrections").isVisible()).toBe(false);
     await page.getByRole("button", { name: "Menu" }).click();
     expect(await page.getByRole("button", { name: "Menu" }).getAttribute("aria-expanded")).toBe("true");
@@ -612,5 +982,49 @@ describe("the console, end to end", () => {
     // The menu closes once a page is chosen.
     expect(await page.getByRole("button", { name: "Menu" }).getAttribute("aria-expanded")).toBe("false");
     await page.setViewportSize(DESKTOP);
+  });
+
+  it("renders every page in Simplified Chinese without an English string left", async () => {
+    // Every English message that Chinese says differently, cut at its placeholders: none may show.
+    const english = Object.entries(en)
+      .filter(([key, text]) => zhCN[key as keyof typeof en] !== text)
+      .flatMap(([, text]) => text.split(/\{\w+\}/))
+      .map((fragment) => fragment.trim())
+      .filter((fragment) => fragment.length >= 10 && fragment.includes(" "));
+    await page.goto(url("/admin/"));
+    await page.getByRole("combobox", { name: "Language" }).selectOption("zh-CN");
+    await expectHeading(page, "今日");
+    try {
+      for (const [path, name] of [
+        ["/admin/", "today"],
+        ["/admin/employees", "employees"],
+        [`/admin/employees/${ids.mei}`, "employee"],
+        ["/admin/employees/import", "import"],
+        ["/admin/corrections?status=all", "corrections-all"],
+        ["/admin/flagged", "flagged"],
+        [`/admin/punches?employee=${ids.mei}`, "punches-mei"],
+        [`/admin/punches/${meiPunchId}`, "punch"],
+        ["/admin/rules/sites", "rules-sites"],
+        ["/admin/rules/networks", "rules-networks"],
+        ["/admin/rules/schedules", "rules-schedules"],
+        ["/admin/rules/holidays", "rules-holidays"],
+        ["/admin/rules/settings", "rules-settings"],
+        ["/admin/reports", "reports"],
+        ["/admin/audit", "audit"],
+        ["/admin/api-keys", "api-keys"],
+        ["/admin/nowhere", "not-found"],
+      ] as const) {
+        await page.goto(url(path));
+        await page.waitForLoadState("networkidle");
+        await expect.poll(() => page.locator("main").textContent()).toMatch(/[\u4e00-\u9fff]/);
+        await expect.poll(() => page.locator("main .loading").count()).toBe(0);
+        const text = await page.evaluate(() => document.body.innerText);
+        expect(english.filter((fragment) => text.includes(fragment)), path).toEqual([]);
+        expect(text, path).not.toMatch(/\{\w+\}|undefined|NaN/);
+        await capture(page, `${name}-zh`, false);
+      }
+    } finally {
+      await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+    }
   });
 });

@@ -277,7 +277,7 @@ export const en = {
   now: "Now",
   dayStatus: "Today",
   lastPunch: "Last punch",
-  minutesLate: "{n} min late",
+  minutesLate: "{time} late",
   flaggedN: "{n} flagged",
   presenceIn: "In",
   presenceOut: "Out",
@@ -674,4 +674,9 @@ export const en = {
   revokeKey: "Revoke the key “{label}”",
   revokeKeyQuestion: "Revoke the key “{label}”?",
   revokeKeyDetail: "Anything using it is refused from now on. This cannot be undone.",
+
+  // Audit 2
+  targetHint: "Press Enter to filter.",
+  exampleLabel: "Example",
+  entryDetails: "Details of the entry",
 } as const;

@@ -268,7 +268,7 @@ export const zhCN: Messages = {
   now: "当前",
   dayStatus: "今日状态",
   lastPunch: "最近打卡",
-  minutesLate: "迟到 {n} 分钟",
+  minutesLate: "迟到 {time}",
   flaggedN: "{n} 条待复核",
   presenceIn: "在岗",
   presenceOut: "已下班",
@@ -665,4 +665,9 @@ export const zhCN: Messages = {
   revokeKey: "撤销密钥“{label}”",
   revokeKeyQuestion: "撤销密钥“{label}”？",
   revokeKeyDetail: "使用此密钥的请求将立即被拒绝。此操作无法撤销。",
+
+  // Audit 2
+  targetHint: "按回车键筛选。",
+  exampleLabel: "示例",
+  entryDetails: "条目详情",
 };

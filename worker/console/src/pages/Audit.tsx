@@ -85,15 +85,9 @@ export function Audit() {
               </select>
             )}
           </Field>
-          <form
-            class="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              change({ target: target.trim() || undefined });
-            }}
-          >
-            <Field label={t("targetId")}>{(c) => <input {...c} type="search" name="target" value={target} onInput={(e) => setTarget(e.currentTarget.value)} />}</Field>
-          </form>
+          <Field label={t("targetId")} hint={t("targetHint")}>
+            {(c) => <input {...c} type="search" name="target" value={target} onInput={(e) => setTarget(e.currentTarget.value)} onChange={() => change({ target: target.trim() || undefined })} />}
+          </Field>
           <Field label={t("from")}>{(c) => <input {...c} type="date" name="from" value={filter.from ?? ""} onChange={(e) => change({ from: e.currentTarget.value || undefined })} />}</Field>
           <Field label={t("to")}>{(c) => <input {...c} type="date" name="to" value={filter.to ?? ""} onChange={(e) => change({ to: e.currentTarget.value || undefined })} />}</Field>
         </div>
@@ -157,7 +151,7 @@ function AuditItem({ entry }: { entry: AuditEntry }) {
             <code class="break">{entry.prevHash ?? "—"}</code>
           </dd>
         </dl>
-        {entry.data && <pre class="json">{JSON.stringify(entry.data, null, 2)}</pre>}
+        {entry.data && <pre class="json" tabIndex={0} aria-label={t("entryDetails")}>{JSON.stringify(entry.data, null, 2)}</pre>}
       </details>
     </li>
   );

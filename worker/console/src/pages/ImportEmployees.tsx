@@ -113,7 +113,7 @@ export function ImportEmployees() {
       <section class="card" aria-labelledby="file-heading">
         <h2 id="file-heading">{t("importStep1")}</h2>
         <p class="muted">{t("importIntro")}</p>
-        <pre class="example">{EXAMPLE}</pre>
+        <pre class="example" tabIndex={0} aria-label={t("exampleLabel")}>{EXAMPLE}</pre>
         <div class="form-grid">
           <Field label={t("csvFile")} class="span-all">
             {(c) => <input {...c} type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" onChange={(e) => void onFile(e.currentTarget.files?.[0])} />}

@@ -172,7 +172,7 @@ function TodayTable({ items }: { items: TodayItem[] }) {
               </td>
               <td data-label={t("dayStatus")}>
                 <span class={`badge day-${item.day.status}`}>{t(DAY_STATUS_LABELS[item.day.status])}</span>
-                {item.day.lateMinutes > 0 && <span class="muted small"> {t("minutesLate", { n: item.day.lateMinutes })}</span>}
+                {item.day.lateMinutes > 0 && <span class="muted small"> {t("minutesLate", { time: formatMinutes(t, item.day.lateMinutes) })}</span>}
                 {item.day.flagged.length > 0 && <span class="badge flagged"> {t("flaggedN", { n: item.day.flagged.length })}</span>}
               </td>
               <td data-label={t("firstIn")}>{item.day.firstIn === null ? "—" : <When ms={item.day.firstIn} zone={item.timezone} timeOnly />}</td>

@@ -168,7 +168,7 @@ function HolidayImport({ onImported }: { onImported: () => void }) {
     <section class="card" aria-labelledby="import-holidays-heading">
       <h2 id="import-holidays-heading">{t("importHolidays")}</h2>
       <p class="muted">{t("importHolidaysIntro")}</p>
-      <pre class="example">{"date,name\n2027-01-01,New Year's Day\n2027-05-01,Labour Day"}</pre>
+      <pre class="example" tabIndex={0} aria-label={t("exampleLabel")}>{"date,name\n2027-01-01,New Year's Day\n2027-05-01,Labour Day"}</pre>
       <div class="form-grid">
         <Field label={t("holidayFile")} class="span-all">
           {(c) => (

@@ -35,7 +35,7 @@ export function SettingsPage() {
     <>
       <RulesHeader page="settings" />
       <Loaded {...settings} onRetry={settings.reload}>
-        {(data) => <SettingsBody key={JSON.stringify(data)} settings={data} editable={can.editSettings} onSaved={(next) => settings.setData(() => next)} />}
+        {(data) => <SettingsBody settings={data} editable={can.editSettings} onSaved={(next) => settings.setData(() => next)} />}
       </Loaded>
     </>
   );
@@ -80,7 +80,11 @@ function SettingsBody({ settings, editable, onSaved }: { settings: Settings; edi
     setTried(true);
     if (!update) return;
     void run(async () => {
-      onSaved(await api.updateSettings(update));
+      // The form takes what the server stored (it may normalise), and stays mounted to say so.
+      const next = await api.updateSettings(update);
+      setForm(settingsFormOf(next));
+      setTried(false);
+      onSaved(next);
       setSaved(true);
     });
   };
