@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { PunchRecord } from "../../shared/api";
-import { createApi } from "../utils/api";
+import { ApiError, NetworkError, createApi } from "../utils/api";
 import { t, type MessageKey } from "../utils/i18n";
 import { liveToken, useAppState } from "./AppState";
 import { dayHeading, localDateOf, timeOf } from "./format";
@@ -48,12 +48,34 @@ const REVIEW_NOTES: Record<NonNullable<PunchRecord["review"]>["decision"], Messa
   reject: "review_reject",
 };
 
+/** Saves `body` as a JSON file named `name` through the browser's downloads (no permission needed). */
+function saveJson(body: unknown, name: string) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Why "Download my data" gave nothing, in words. */
+function myDataError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) return t("myDataSignIn");
+  if (error instanceof ApiError) return t("myDataRefused", error.message);
+  if (error instanceof NetworkError) return t("myDataOffline");
+  return t("myDataRefused", error instanceof Error ? error.message : String(error));
+}
+
 /** The last 14 days from the server, or from the receipts on this device when it cannot be reached. */
 export function History() {
   const state = useAppState();
   const [server, setServer] = useState<PunchRecord[] | null>(null);
   const [offline, setOffline] = useState(false);
   const [loading, setLoading] = useState(true);
+  const [fetchingData, setFetchingData] = useState(false);
+  const [dataError, setDataError] = useState<string | null>(null);
   const enrolment = state.enrolment.value!;
 
   useEffect(() => {
@@ -92,24 +114,45 @@ export function History() {
       // Each receipt's signature verifies with GET /api/receipts/key.
       receipts: state.receipts.value,
     };
-    const url = URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: "application/json" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = `clockwork-receipts-${localDateOf(Date.now())}.json`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveJson(body, `clockwork-receipts-${localDateOf(Date.now())}.json`);
+  }
+
+  /** GET /api/me/export: everything the server holds about the employee, saved as it came. */
+  async function downloadMyData() {
+    // Not disabled while it runs (the focus would be lost): a second press waits for the first.
+    if (fetchingData) return;
+    setDataError(null);
+    const token = liveToken(state);
+    if (!token) return setDataError(t("myDataSignIn"));
+    setFetchingData(true);
+    try {
+      const data = await createApi(enrolment.serverUrl).myData(token);
+      saveJson(data, `clockwork-my-data-${localDateOf(Date.now())}.json`);
+    } catch (error) {
+      setDataError(myDataError(error));
+    } finally {
+      setFetchingData(false);
+    }
   }
 
   return (
     <section class="history" aria-labelledby="history-title">
       <div class="section-head">
         <h2 id="history-title">{t("historyTitle")}</h2>
-        <button type="button" onClick={exportReceipts} disabled={state.receipts.value.length === 0}>
-          {t("exportReceipts")}
-        </button>
+        <div class="exports">
+          <button type="button" onClick={exportReceipts} disabled={state.receipts.value.length === 0}>
+            {t("exportReceipts")}
+          </button>
+          <button type="button" onClick={downloadMyData} aria-busy={fetchingData} aria-describedby={dataError ? "my-data-error" : undefined}>
+            {fetchingData ? t("downloadingMyData") : t("downloadMyData")}
+          </button>
+        </div>
       </div>
+      {dataError && (
+        <p class="message error" role="alert" id="my-data-error">
+          {dataError}
+        </p>
+      )}
       {offline && <p class="message info">{t("historyOffline")}</p>}
       {loading ? (
         <p class="muted">{t("historyLoading")}</p>

@@ -3,7 +3,8 @@ import type {
   RegistrationResponseJSON,
 } from "@simplewebauthn/browser";
 import type { Correction, PunchBatchResult, PunchRecord, PunchResponse } from "../../shared/api";
-import type { Employee, DaySummary, Device, EvidenceType } from "../../shared/api";
+import type { Employee, DaySummary, Device, EvidenceType, MeExportSchema } from "../../shared/api";
+import type { z } from "zod";
 import type { CorrectionFields, Session, SignedPunch } from "./storage";
 
 /** The server answered with an error (`{ error: { code, message, details } }`). */
@@ -51,6 +52,9 @@ export interface EnrollVerifyBody {
   /** The version of the notice the employee agreed to (at most 40 characters). */
   consentVersion: string;
 }
+
+/** `GET /api/me/export`: every record the server holds about the employee. */
+export type MeExport = z.infer<typeof MeExportSchema>;
 
 /** Long enough for a slow mobile link; short enough that a hung request does not stall the queue. */
 export const REQUEST_TIMEOUT_MS = 20_000;
@@ -172,6 +176,13 @@ export function createApi(serverUrl: string, fetchImpl: typeof fetch = fetch) {
       const q = new URLSearchParams({ from, to });
       const { status, body } = await call(`/api/me/punches?${q}`, { token });
       return expect(status, Array.isArray((body as { items?: unknown }).items), body);
+    },
+
+    /** Everything the server holds about the employee: profile, consent, devices, punches with receipts, corrections. */
+    async myData(token: string): Promise<MeExport> {
+      const { status, body } = await call("/api/me/export", { token });
+      const b = body as Partial<MeExport>;
+      return expect(status, !!b.employee && Array.isArray(b.punches), body);
     },
 
     /** Files a correction request: JSON without files, multipart/form-data with them (fields as text, files named `evidence`). */

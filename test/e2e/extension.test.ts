@@ -36,6 +36,8 @@ let context: BrowserContext | undefined;
 let page: Page;
 let cdp: CDPSession;
 let correctionId: string;
+/** The notice version the options page showed at enrolment. */
+let noticeVersion: string;
 const measurements: string[] = [];
 /** The employee's zone: this machine's (the employee is created with it). */
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -271,8 +273,8 @@ describe("the extension, end to end", () => {
       "select:Language",
     ]);
     // The notice names its version, which goes with the enrolment.
-    const notice = (await page.locator(".consent").getByText(/^Notice version /).textContent())!.replace(/^Notice version /, "");
-    expect(notice).toMatch(/^\S{1,40}$/);
+    noticeVersion = (await page.locator(".consent").getByText(/^Notice version /).textContent())!.replace(/^Notice version /, "");
+    expect(noticeVersion).toMatch(/^\S{1,40}$/);
     // No mouse from here on: the first field has the focus when the page opens.
     await page.reload();
     await expect.poll(() => focused()).toBe("input:Server URL");
@@ -307,7 +309,7 @@ describe("the extension, end to end", () => {
       const res = await fetch(`${url}/api/me/export`, { headers: { Authorization: `Bearer ${session.token}` } });
       return res.json();
     }, server!.url);
-    expect(exported.consent).toEqual({ at: expect.any(Number), version: notice });
+    expect(exported.consent).toEqual({ at: expect.any(Number), version: noticeVersion });
   });
 
   it("the popup works by keyboard alone: the punch button has the focus, Tab reaches every control in order", async () => {
@@ -600,6 +602,51 @@ describe("the extension, end to end", () => {
     expect(await page.getByTestId("request").first().locator(".badge").textContent()).toBe("Cancelled");
     const server = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items;
     expect(server[0]).toMatchObject({ id: filed[0].id, status: "cancelled" });
+  });
+
+  it("downloads everything the server holds about the employee as a JSON file, and says why when it cannot", async () => {
+    await openPopup();
+    await page.getByRole("button", { name: "History" }).click();
+    const button = page.getByRole("button", { name: "Download my data (JSON)" });
+    await expect.poll(() => button.isVisible(), { timeout: 15_000 }).toBe(true);
+
+    // Offline: nothing is saved, and the popup says why.
+    let downloads = 0;
+    const count = () => void downloads++;
+    page.on("download", count);
+    await context!.setOffline(true);
+    await button.click();
+    const error = page.locator("#my-data-error");
+    await expect.poll(() => error.textContent().catch(() => ""), { timeout: 30_000 }).toBe(
+      "The server could not be reached, so your data was not downloaded. Try again when you are online.",
+    );
+    expect(await error.getAttribute("role")).toBe("alert");
+    expect(downloads).toBe(0);
+    await shot("my-data-offline", false);
+    page.off("download", count);
+
+    await context!.setOffline(false);
+    const days = [localDateIn(Date.now())];
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 30_000 }), button.click()]);
+    days.push(localDateIn(Date.now()));
+    expect(days.map((day) => `clockwork-my-data-${day}.json`)).toContain(download.suggestedFilename());
+    await expect.poll(() => error.count()).toBe(0);
+    const file = join(tmp, "my-data.json");
+    await download.saveAs(file);
+    const data = JSON.parse(readFileSync(file, "utf8"));
+
+    // Every record held, as the admin's routes list them.
+    expect(data.employee).toMatchObject({ id: employeeId, name: "Mei Lin", email: "mei@example.com" });
+    expect(data.consent).toEqual({ at: expect.any(Number), version: noticeVersion });
+    const devices = (await api.expect(200, "GET", `/api/admin/employees/${employeeId}/devices`, asAdmin())).json.items;
+    expect(data.devices.map((d: { id: string }) => d.id).sort()).toEqual(devices.map((d: { id: string }) => d.id).sort());
+    const punches = await serverPunches();
+    expect(data.punches.map((p: { id: string }) => p.id).sort()).toEqual(punches.map((p) => p.id).sort());
+    expect(data.punches.find((p: { mode: string }) => p.mode === "online").receipt).toMatchObject({ payload: expect.any(String), signature: expect.any(String) });
+    const corrections = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items;
+    expect(data.corrections).toHaveLength(2);
+    expect(data.corrections.map((c: { id: string }) => c.id).sort()).toEqual(corrections.map((c: { id: string }) => c.id).sort());
+    expect(data.corrections.map((c: { status: string }) => c.status).sort()).toEqual(["approved", "cancelled"]);
   });
 
   it("delivers ten punches queued offline exactly once and in order when the Worker comes back after 20 s down", async () => {
