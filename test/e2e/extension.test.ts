@@ -2,10 +2,11 @@
  * The extension as an employee uses it, end to end: the built extension in Debian's Chromium
  * (playwright-core), passkeys from Chromium's virtual authenticator (CDP), a geolocation
  * override, and the real Worker under `wrangler dev` with its own local D1, set up through
- * the public API. Run `npm run build:extension` first (npm test does).
+ * the public API; the admin's half of a correction in the real console it serves. Run
+ * `npm run build:extension` and `npm run build:console` first (npm test does).
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -16,6 +17,7 @@ import { DevServer, type DevServerOptions, ROOT, buildWorker, freePort, wrangler
 
 const EXTENSION_ID = "bijgbcejjbekagfimlaolacafidilfig";
 const EXT_DIR = join(ROOT, "extension/.output/chrome-mv3");
+const CONSOLE_DIST = join(ROOT, "worker/console/dist");
 const SHOTS = join(ROOT, "test-results/e2e");
 const DOCS_SHOTS = join(ROOT, "docs/screenshots");
 /** `UPDATE_SCREENSHOTS=1 npm test` refreshes the pictures in docs/; a plain run leaves the tree as it was. */
@@ -87,10 +89,10 @@ async function badgeText(): Promise<string> {
 }
 
 /** `docs` false: kept under test-results only (this machine has no CJK fonts, so Chinese shows as boxes). */
-async function shot(name: string, docs = true) {
+async function shot(name: string, docs = true, of: Page = page) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, `extension-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await of.screenshot({ path: file, fullPage: true });
   if (!docs || !UPDATE_DOCS) return;
   mkdirSync(DOCS_SHOTS, { recursive: true });
   copyFileSync(file, join(DOCS_SHOTS, `extension-${name}.png`));
@@ -158,14 +160,16 @@ async function fullyInViewport(locator: ReturnType<Page["locator"]>): Promise<bo
 
 beforeAll(async () => {
   if (!existsSync(join(EXT_DIR, "manifest.json"))) throw new Error(`no built extension in ${EXT_DIR}: run npm run build:extension first`);
+  if (!existsSync(join(CONSOLE_DIST, "admin/index.html"))) throw new Error(`no built console in ${CONSOLE_DIST}: run npm run build:console first`);
   tmp = mkdtempSync(join(tmpdir(), "clockwork-ext-e2e-"));
   const log = join(tmp, "wrangler.log");
 
   // A bundle made once: people editing worker/ meanwhile cannot reload the Worker mid-test.
   mkdirSync(join(ROOT, "worker/console/dist"), { recursive: true });
   const bundle = await buildWorker("wrangler.toml", join(tmp, "build"), log);
+  // The console as built now (a copy: a rebuild meanwhile cannot change it mid-test).
   const assets = join(tmp, "assets");
-  mkdirSync(assets);
+  cpSync(CONSOLE_DIST, assets, { recursive: true });
   const state = join(tmp, "state");
   await wranglerRun(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, "--config", "wrangler.toml"], log);
   // Company hours other than the extension's defaults, to see its reminders follow /api/me.
@@ -528,9 +532,36 @@ describe("the extension, end to end", () => {
     expect(await page.getByRole("button", { name: "My requests (1 pending)" }).isVisible()).toBe(true);
   });
 
-  it("shows the decision the next time the popup opens: approved, with the reviewer's comment and the added punch", async () => {
-    // The manager's half is the console's; here the admin decides through the API.
-    await api.expect(200, "POST", `/api/admin/corrections/${correctionId}/decision`, { ...asAdmin(), body: { approve: true, comment: "Thanks, added." } });
+  it("shows the decision the next time the popup opens: approved in the console, with the reviewer's comment and the added punch", async () => {
+    // The manager's half, in the console the Worker serves: a tab of the same browser, signed in
+    // as the admin (the session cookie from setup, for the console's origin).
+    const split = admin.cookie.indexOf("=");
+    const [cookieName, cookieValue] = [admin.cookie.slice(0, split), admin.cookie.slice(split + 1)];
+    expect(cookieName).toBe("cw_session");
+    await context!.addCookies([{ name: cookieName, value: cookieValue, url: consoleOrigin, httpOnly: true, sameSite: "Strict" }]);
+    const manager = await context!.newPage();
+    try {
+      await manager.setViewportSize({ width: 1280, height: 900 });
+      await manager.goto(`${consoleOrigin}/admin/corrections`);
+      await expect.poll(() => manager.getByRole("heading", { name: "Corrections", level: 1 }).isVisible(), { timeout: 30_000 }).toBe(true);
+      // The queue (pending requests) holds Mei's, with her reason and the photo she attached.
+      const card = manager.getByTestId("correction").filter({ hasText: "Mei Lin" }).filter({ hasText: "My laptop would not start" });
+      await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(1);
+      expect(await card.getByText("Missed clock-in").isVisible()).toBe(true);
+      const photo = card.getByRole("img", { name: "Evidence: 32.png" });
+      await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(32);
+      await shot("console-corrections-queue", true, manager);
+
+      await card.getByLabel("Comment").fill("Thanks, added.");
+      await card.getByRole("button", { name: /^Approve/ }).click();
+      await expect.poll(() => card.locator(".badge.approved").isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await card.getByText("“Thanks, added.”").isVisible()).toBe(true);
+    } finally {
+      await manager.close();
+    }
+    const decided = (await api.expect(200, "GET", `/api/admin/corrections?employeeId=${employeeId}`, asAdmin())).json.items.find((c: { id: string }) => c.id === correctionId);
+    expect(decided).toMatchObject({ status: "approved" });
+
     await openPopup();
     const notices = page.getByTestId("decision-notices");
     await expect.poll(() => notices.textContent().catch(() => ""), { timeout: 15_000 }).toMatch(/^Approved: Clock-in on .+ at 9:00\sAM\. It now counts as a punch\. Comment: Thanks, added\.$/);
