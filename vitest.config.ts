@@ -78,6 +78,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // A browser against a local Worker on two shared cores: what a user sees may take seconds.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

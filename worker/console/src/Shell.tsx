@@ -22,6 +22,7 @@ const Holidays = lazy(() => import("./pages/rules/Holidays").then((m) => m.Holid
 const SettingsPage = lazy(() => import("./pages/rules/SettingsPage").then((m) => m.SettingsPage));
 const Reports = lazy(() => import("./pages/Reports").then((m) => m.Reports));
 const Audit = lazy(() => import("./pages/Audit").then((m) => m.Audit));
+const Archive = lazy(() => import("./pages/Archive").then((m) => m.Archive));
 const ApiKeys = lazy(() => import("./pages/ApiKeys").then((m) => m.ApiKeys));
 const NotFound = lazy(() => import("./pages/NotFound").then((m) => m.NotFound));
 
@@ -59,6 +60,7 @@ export function Shell() {
             <Route path={`${BASE}/rules/settings`} component={SettingsPage} />
             <Route path={`${BASE}/reports`} component={Reports} />
             <Route path={`${BASE}/audit`} component={Audit} />
+            <Route path={`${BASE}/archive`} component={Archive} />
             <Route path={`${BASE}/api-keys`} component={ApiKeys} />
             <Route default component={NotFound} />
           </Router>

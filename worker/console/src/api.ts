@@ -51,6 +51,9 @@ export type ReportQuery = { from: string; to: string; employeeId?: string };
 export type AuditEntry = Out<typeof S.AuditEntrySchema>;
 export type AuditQuery = Omit<In<typeof S.AuditQuerySchema>, "from" | "to" | "limit"> & { from?: number; to?: number; limit?: number };
 export type AuditVerify = Out<typeof S.AuditVerifySchema>;
+export type ArchivedMonth = Out<typeof S.ArchivedMonthSchema>;
+/** A punch as retention archived it: the stored row (the fields the console reads). */
+export type ArchivedPunch = Pick<PunchRecord, "id" | "employeeId" | "kind" | "mode" | "status" | "reasons" | "effectiveTime" | "tz">;
 export type ApiKey = Out<typeof S.ApiKeySchema>;
 export type ApiKeyRole = ApiKey["role"];
 export type ApiKeyCreated = Out<typeof S.ApiKeyCreatedSchema>;
@@ -174,6 +177,20 @@ export const api = {
 
   audit: (query: AuditQuery) => request<Out<typeof S.AuditPageSchema>>("GET", `/api/admin/audit${queryString(query)}`),
   verifyAudit: (from?: number) => request<AuditVerify>("GET", `/api/admin/audit/verify${queryString({ from })}`),
+  archive: () => request<{ items: ArchivedMonth[] }>("GET", "/api/admin/archive"),
+  archivedMonthUrl: (month: string) => `/api/admin/archive/${id(month)}`,
+  /** An archived month's punches: NDJSON, one stored row a line, oldest first. */
+  archivedMonth: async (month: string): Promise<ArchivedPunch[]> => {
+    const res = await fetch(`/api/admin/archive/${id(month)}`, { headers: { Accept: "application/x-ndjson" } });
+    // A refusal answers the API's JSON error: read it the one way every other call does.
+    if (!res.ok) await request("GET", `/api/admin/archive/${id(month)}`);
+    const text = await res.text();
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as ArchivedPunch)
+      .sort((a, b) => a.effectiveTime - b.effectiveTime);
+  },
 
   apiKeys: () => request<{ items: ApiKey[] }>("GET", "/api/admin/api-keys"),
   createApiKey: (body: { label: string; role: ApiKeyRole }) => request<ApiKeyCreated>("POST", "/api/admin/api-keys", body),

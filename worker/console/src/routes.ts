@@ -25,5 +25,6 @@ export const paths = {
   rules: (page: RulePage = "sites") => `${BASE}/rules/${page}`,
   reports: (query: { from?: string; to?: string; employee?: string } = {}) => `${BASE}/reports${queryString(query)}`,
   audit: `${BASE}/audit`,
+  archive: `${BASE}/archive`,
   apiKeys: `${BASE}/api-keys`,
 } as const;

@@ -678,5 +678,27 @@ export const en = {
   // Audit 2
   targetHint: "Press Enter to filter.",
   exampleLabel: "Example",
+
+  // Archive
+  navArchive: "Archived months",
+  archiveForbidden: "Only admins and auditors read archived months.",
+  archiveIntro: "Months older than the retention setting move from the database to file storage, one file per part with its SHA-256, and stay readable here and by npm run verify.",
+  archiveEmpty: "No month has been archived yet.",
+  archivedMonths: "Archived months",
+  archiveMonth: "Month",
+  punchCount: "Punches",
+  archiveParts: "Parts",
+  archivePart: "Part {n}: {punches} punches, {kb} KB",
+  sha256: "SHA-256 of the part as stored",
+  archiveSize: "{kb} KB in all",
+  archiveShow: "Show {month}",
+  archiveHide: "Hide {month}",
+  archiveDownload: "Download {month}",
+  archiveMonthHeading: "Punches of {month}",
+  archiveNoPunches: "No punches of this person in this month.",
+  archiveShownOf: "The first {shown} of {total} punches; the download has them all.",
+  archiveShownAll: "{total} punches.",
+  archivedPunches: "Archived punches",
+  archiveLink: "Older punches: archived months",
   entryDetails: "Details of the entry",
 } as const;

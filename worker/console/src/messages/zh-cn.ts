@@ -669,5 +669,27 @@ export const zhCN: Messages = {
   // Audit 2
   targetHint: "按回车键筛选。",
   exampleLabel: "示例",
+
+  // Archive
+  navArchive: "已归档月份",
+  archiveForbidden: "只有管理员和审计员可以查看已归档的月份。",
+  archiveIntro: "早于保留期限的月份会从数据库移至文件存储，每个分片附带 SHA-256，仍可在此处和 npm run verify 中查看。",
+  archiveEmpty: "尚无已归档的月份。",
+  archivedMonths: "已归档月份",
+  archiveMonth: "月份",
+  punchCount: "打卡数",
+  archiveParts: "分片",
+  archivePart: "分片 {n}：{punches} 条打卡，{kb} KB",
+  sha256: "所存分片的 SHA-256",
+  archiveSize: "共 {kb} KB",
+  archiveShow: "查看 {month}",
+  archiveHide: "收起 {month}",
+  archiveDownload: "下载 {month}",
+  archiveMonthHeading: "{month} 的打卡",
+  archiveNoPunches: "此人在该月没有打卡记录。",
+  archiveShownOf: "显示前 {shown} 条，共 {total} 条；下载文件包含全部记录。",
+  archiveShownAll: "共 {total} 条打卡。",
+  archivedPunches: "已归档打卡",
+  archiveLink: "更早的打卡：已归档月份",
   entryDetails: "条目详情",
 };

@@ -68,7 +68,9 @@ export function Audit() {
   }
   return (
     <>
-      <PageHeader title={t("navAudit")} />
+      <PageHeader title={t("navAudit")}>
+        <a href={paths.archive}>{t("archiveLink")}</a>
+      </PageHeader>
       <ChainCheck />
       <section class="card">
         <div class="filters" role="group" aria-label={t("filters")}>

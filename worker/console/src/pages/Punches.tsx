@@ -9,6 +9,7 @@ import { PunchTable } from "../components/PunchTable";
 import { useDirectory } from "../hooks/use-directory";
 import { usePaged } from "../hooks/use-paged";
 import { codesOf, MODE_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
+import { usePermissions } from "../permissions";
 import { type PunchFilter, paths } from "../routes";
 import { useI18n } from "../state";
 
@@ -46,6 +47,7 @@ export function punchQueryOf(filter: PunchFilter): Omit<PunchQuery, "cursor" | "
 /** Every punch in the viewer's scope, newest first, filtered by dates, person, status, mode and reason; the filter lives in the URL and exports as CSV. */
 export function Punches() {
   const { t } = useI18n();
+  const can = usePermissions();
   const { query, route } = useLocation();
   const directory = useDirectory();
   const filter = punchFilterFrom(query);
@@ -58,6 +60,7 @@ export function Punches() {
   return (
     <>
       <PageHeader title={t("navPunches")}>
+        {can.readAudit && <a href={paths.archive}>{t("archiveLink")}</a>}
         <a class="button-link" href={api.punchesCsvUrl(apiQuery)} download="punches.csv">
           {t("exportCsv")}
         </a>
