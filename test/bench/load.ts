@@ -2,6 +2,7 @@
  * Sends pre-built request bodies to one URL at a fixed concurrency, timing each request, and
  * summarises latency, throughput, errors and each Worker's D1 round trips and rows (Server-Timing).
  */
+import { request as httpRequest } from "node:http";
 import { performance } from "node:perf_hooks";
 
 export interface Sample {
@@ -28,6 +29,19 @@ export interface D1Timing {
   ms: number;
   /** Rows D1 read and wrote for the request (the statements' `meta.rows_read` / `rows_written`), when reported. */
   rows: { read: number; written: number } | null;
+  /** D1's own time for the request's statements (`meta.duration`), from the bench's SQL-timing wrapper (sql-timing-worker.ts) only. */
+  sql: SqlTiming | null;
+}
+
+export interface SqlTiming {
+  /** Sum of the statements' `meta.duration`: time the database spent executing them. */
+  ms: number;
+  statements: number;
+  /** Statements run through `first()`, `raw()` or `exec()`, which return no `meta`. */
+  untimed: number;
+  /** The database's size after the request's last statement (`meta.size_after`). */
+  sizeAfter: number | null;
+  each: { label: string; ms: number }[];
 }
 
 /**
@@ -44,6 +58,26 @@ export function d1Timing(headers: Headers): D1Timing | null {
     roundTrips: Number(trips[1]),
     ms: Number(entry.match(/dur=([\d.]+)/)?.[1] ?? NaN),
     rows: rows ? { read: Number(rows[1]), written: Number(rows[2]) } : null,
+    sql: sqlTiming(entries),
+  };
+}
+
+/**
+ * `d1-sql;dur=<ms>;desc="<n> statements (<u> untimed)"`, `d1-size;desc="bytes=<b>"` and one
+ * `d1-stmt;dur=<ms>;desc="<label>"` per statement, as the SQL-timing wrapper adds them.
+ */
+function sqlTiming(entries: string[]): SqlTiming | null {
+  const total = entries.find((e) => e.startsWith("d1-sql;"));
+  const counts = total?.match(/desc="(\d+) statements \((\d+) untimed\)"/);
+  if (!total || !counts) return null;
+  const size = entries.find((e) => e.startsWith("d1-size;"))?.match(/bytes=(\d+)/);
+  const duration = (e: string) => Number(e.match(/dur=([\d.]+)/)?.[1] ?? NaN);
+  return {
+    ms: duration(total),
+    statements: Number(counts[1]),
+    untimed: Number(counts[2]),
+    sizeAfter: size ? Number(size[1]) : null,
+    each: entries.filter((e) => e.startsWith("d1-stmt;")).map((e) => ({ label: e.match(/desc="([^"]*)"/)?.[1] ?? "?", ms: duration(e) })),
   };
 }
 
@@ -51,7 +85,39 @@ export function d1Timing(headers: Headers): D1Timing | null {
  * Fires `requests` at `url` with `concurrency` in flight; returns samples in request order.
  * `describe` may tag each 201 answer from its JSON (tags are counted in the summary).
  */
-export async function runLoad(url: string, requests: readonly LoadRequest[], concurrency: number, describe?: (json: any) => string) {
+/**
+ * POSTs `body` on a connection of its own (`Connection: close`), as a punch from one employee's
+ * browser arrives, and returns what fetch would: status, headers (every Server-Timing entry kept)
+ * and text.
+ */
+function postOnNewConnection(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { method: "POST", agent: false, headers: { ...headers, Connection: "close", "Content-Length": Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", fail);
+      res.on("end", () => {
+        const answer = new Headers();
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) answer.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        done({ status: res.statusCode ?? 0, headers: answer, text: Buffer.concat(chunks).toString("utf8") });
+      });
+    });
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/**
+ * `connection: "new"` sends each request on a connection of its own instead of fetch's pool of
+ * kept-alive ones (the burst: thousands of employees are thousands of clients).
+ */
+export async function runLoad(
+  url: string,
+  requests: readonly LoadRequest[],
+  concurrency: number,
+  describe?: (json: any) => string,
+  options: { connection?: "keep-alive" | "new" } = {},
+) {
   const samples = new Array<Sample>(requests.length);
   let next = 0;
   const started = performance.now();
@@ -61,19 +127,27 @@ export async function runLoad(url: string, requests: readonly LoadRequest[], con
       const request = requests[i]!;
       const t0 = performance.now();
       try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", ...request.headers },
-          body: request.body,
-        });
-        // Read the whole answer: the latency is the time until the client has the receipt.
-        const text = await res.text();
+        const headers = { "Content-Type": "application/json", ...request.headers };
+        let res: { status: number; headers: Headers };
+        let text: string;
+        if (options.connection === "new") {
+          ({ text, ...res } = await postOnNewConnection(url, request.body, headers));
+        } else {
+          const answer = await fetch(url, { method: "POST", headers, body: request.body });
+          // Read the whole answer: the latency is the time until the client has the receipt.
+          text = await answer.text();
+          res = answer;
+        }
         const ms = performance.now() - t0;
         samples[i] = { status: res.status, ms, d1: d1Timing(res.headers) };
         if (res.status !== 201) samples[i]!.error = `${request.label}: ${res.status} ${text.slice(0, 300)}`;
         else if (describe) samples[i]!.outcome = tagOf(describe, text);
       } catch (error) {
-        samples[i] = { status: 0, ms: performance.now() - t0, d1: null, error: `${request.label}: ${String(error)}` };
+        // fetch's own message is only "fetch failed": the reason (reset, refused, timed out) is its cause.
+        const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+        const why = cause ? ` (${[cause.code, cause.message].filter(Boolean).join(": ")})` : "";
+        const ms = performance.now() - t0;
+        samples[i] = { status: 0, ms, d1: null, error: `${request.label}: ${String(error)}${why} after ${Math.round(ms)} ms` };
       }
     }
   });

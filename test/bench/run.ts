@@ -2,14 +2,16 @@
  * `npm run bench`: the punch path of the real Worker under `wrangler dev`, against the floor of a
  * punch with one read and one write, and a baseline Worker that only verifies one signature and
  * inserts one row (test/bench/baseline-worker.ts); then the product again over a long history,
- * for its D1 rows per punch. See test/bench/README.md for what it measures and how to read it.
+ * for its D1 rows per punch; then what one D1 database can take (D1's own time per punch, and a
+ * 20,000-punch burst: test/bench/capacity.ts). See test/bench/README.md for what it measures and
+ * how to read it.
  *
  * Exits non-zero only when the bench cannot run (a server does not start, setup fails, no
  * request succeeds); missed targets and failed punches are reported, not fatal.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { v7 as uuidv7 } from "uuid";
@@ -17,6 +19,8 @@ import { addDays, zonedInstant } from "../../shared/schedule";
 import { localDate, utcDate } from "../../shared/time";
 import { Api, createEnrolledEmployee, type Employee, mapConcurrent, setUpFirstAdmin, type SignedPunch, signPunch } from "../support/api-client";
 import { type LoadRequest, round, runLoad, type Summary, summarise } from "./load";
+import { LIMITS, measureBundle } from "../../worker/deploy.mjs";
+import { buildSqlTimedProduct, capacityBench, type CapacityResult, printCapacity } from "./capacity";
 import { cpuMs, workerdPids } from "./procs";
 import { CpuProfiler } from "./profile";
 import { printTimesheet, timesheetBench } from "./timesheet";
@@ -37,6 +41,13 @@ const WARMUP = int("BENCH_WARMUP", 200);
 const HISTORY_DAYS = int("BENCH_HISTORY_DAYS", 30);
 /** ... it measures this many punches per employee, for the D1 rows per punch. */
 const HISTORY_PUNCHES_PER_EMPLOYEE = int("BENCH_HISTORY_PUNCHES_PER_EMPLOYEE", 2);
+/** Capacity: punches sent one at a time for D1's own time per punch ... */
+const SQL_PUNCHES = int("BENCH_SQL_PUNCHES", 500);
+/** ... and, with BENCH_BURST=1 (about 10 more minutes here), the burst: every employee's punch, round after round, this many in flight. */
+const BURST = process.env.BENCH_BURST === "1";
+const BURST_EMPLOYEES = int("BENCH_BURST_EMPLOYEES", 5000);
+const BURST_PUNCHES_PER_EMPLOYEE = int("BENCH_BURST_PUNCHES_PER_EMPLOYEE", 4);
+const BURST_CONCURRENCY = int("BENCH_BURST_CONCURRENCY", 200);
 const TIMESHEET_EMPLOYEES = int("BENCH_TIMESHEET_EMPLOYEES", 1000);
 const TIMESHEET_REPEATS = int("BENCH_TIMESHEET_REPEATS", 3);
 /** `punches` or `timesheet` runs one half of the bench; unset runs both. */
@@ -44,7 +55,7 @@ const ONLY = process.env.BENCH_ONLY ?? "";
 /** `BENCH_PROFILE=1`: CPU profiles of the product and the floor during their measured punch runs (test/bench/profile.ts). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
 if (!["", "punches", "timesheet"].includes(ONLY)) throw new Error("BENCH_ONLY must be punches or timesheet");
-for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY, HISTORY_DAYS, HISTORY_PUNCHES_PER_EMPLOYEE })) {
+for (const [name, value] of Object.entries({ EMPLOYEES, PUNCHES_PER_EMPLOYEE, SETUP_CONCURRENCY, LOAD_CONCURRENCY, HISTORY_DAYS, HISTORY_PUNCHES_PER_EMPLOYEE, SQL_PUNCHES, BURST_EMPLOYEES, BURST_PUNCHES_PER_EMPLOYEE, BURST_CONCURRENCY })) {
   if (!(value >= 1)) throw new Error(`BENCH_${name} must be a positive integer`);
 }
 if (!(WARMUP >= 0)) throw new Error("BENCH_WARMUP must be 0 or more");
@@ -217,9 +228,20 @@ async function main() {
   let t = performance.now();
   const productBundle = await buildWorker(PRODUCT_CONFIG, join(tmp, "product-build"), join(tmp, "product.log"));
   const baselineBundle = await buildWorker(BASELINE_CONFIG, join(tmp, "baseline-build"), join(tmp, "baseline.log"));
+  // The product again, wrapped so that each answer carries D1's own time for its statements (capacity.ts).
+  const timedBundle = await buildSqlTimedProduct(PRODUCT_CONFIG, join(tmp, "timed-build"), join(tmp, "product.log"));
   const emptyAssets = join(tmp, "assets");
   mkdirSync(emptyAssets);
-  log(`bundled product and baseline Workers in ${seconds(t)}`);
+  log(`bundled product, baseline and SQL-timed product Workers in ${seconds(t)}`);
+  // What `wrangler deploy` would upload, against Cloudflare's limits (test/e2e/deploy.test.ts asserts it).
+  const built = measureBundle(join(tmp, "product-build"));
+  const bundle = {
+    bytes: built.bytes,
+    gzipBytes: built.gzipBytes,
+    limitGzipBytes: LIMITS.workerGzipBytes,
+  };
+  const bundleLine = `Deployable Worker: ${(bundle.bytes / 1024).toFixed(1)} KiB, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (Cloudflare's limit: 3 MiB gzipped on Workers Free, 10 MiB on Paid)`;
+  log(bundleLine);
 
   const setupToken = randomBytes(16).toString("base64url");
   const receiptKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
@@ -238,17 +260,19 @@ async function main() {
 
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: loadavg().map((l) => round(l, 2)) },
+    bundle,
   };
   let failed = false;
   if (ONLY !== "timesheet") {
-    const punch = await punchBench({ tmp, productBundle, baselineBundle, emptyAssets, envFile, setupToken });
+    const punch = await punchBench({ tmp, productBundle, baselineBundle, timedBundle, emptyAssets, envFile, setupToken });
     results.punches = punch.results;
     failed ||= punch.failed;
     // Written and printed now, so that a failure in the timesheet half does not lose them.
     results.totalSeconds = round((performance.now() - started) / 1000, 1);
     writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
     printTable(punch.results);
+    printCapacity(punch.results.capacity);
   }
   if (ONLY !== "punches") {
     const month = lastLongMonth(new Date());
@@ -272,6 +296,9 @@ async function main() {
   results.totalSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
   if (results.timesheet) printTimesheet(results.timesheet as Parameters<typeof printTimesheet>[0]);
+  console.log(`${bundleLine}\n`);
+  results.machine = { ...(results.machine as object), loadAverageAtEnd: loadavg().map((l) => round(l, 2)) };
+  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
   log(`results written to ${RESULTS_FILE}; whole run ${results.totalSeconds} s`);
 
   // Keep the wrangler logs when something failed, to see why.
@@ -305,8 +332,8 @@ function lastLongMonth(now: Date): { from: string; to: string } {
 }
 
 /** The punch path: product against baseline, with the company's rules switched on. */
-async function punchBench(o: { tmp: string; productBundle: string; baselineBundle: string; emptyAssets: string; envFile: string; setupToken: string }) {
-  const { tmp, productBundle, baselineBundle, emptyAssets, envFile, setupToken } = o;
+async function punchBench(o: { tmp: string; productBundle: string; baselineBundle: string; timedBundle: string; emptyAssets: string; envFile: string; setupToken: string }) {
+  const { tmp, productBundle, baselineBundle, timedBundle, emptyAssets, envFile, setupToken } = o;
   const extensionOrigin = wranglerVar("EXTENSION_ORIGINS").split(",")[0]!.trim();
   const productState = join(tmp, "product-state");
   const productLog = join(tmp, "product.log");
@@ -449,6 +476,29 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
   await product.stop();
   log("product Worker stopped");
 
+  // ---- capacity: D1's own time per punch on this database, and the morning burst ---------------
+  const capacity: CapacityResult = await capacityBench(
+    {
+      tmp,
+      config: PRODUCT_CONFIG,
+      bundle: timedBundle,
+      assets: emptyAssets,
+      state: productState,
+      envFile,
+      logFile: productLog,
+      employees,
+      extensionOrigin,
+      scheduleId: schedule.json.id as string,
+      nextKind,
+      toRequest: productRequest,
+      log,
+    },
+    {
+      sqlPunches: SQL_PUNCHES,
+      burst: BURST ? { employees: BURST_EMPLOYEES, punchesPerEmployee: BURST_PUNCHES_PER_EMPLOYEE, concurrency: BURST_CONCURRENCY } : null,
+    },
+  );
+
   // ---- baseline and floor: each on its own D1 with the same schema and the same employees ------
   const seedFile = join(tmp, "baseline-seed.sql");
   writeFileSync(seedFile, baselineSeedSql(employees));
@@ -548,7 +598,10 @@ async function punchBench(o: { tmp: string; productBundle: string; baselineBundl
       },
     },
   };
-  return { results, failed: p.errors > 0 || b.errors > 0 || f.errors > 0 || h.errors > 0 };
+  return {
+    results: { ...results, capacity },
+    failed: p.errors > 0 || b.errors > 0 || f.errors > 0 || h.errors > 0 || capacity.sequential.errors > 0 || (capacity.burst?.errors ?? 0) > 0,
+  };
 }
 
 interface Ratios {
@@ -651,5 +704,7 @@ try {
 } catch (error) {
   console.error(`[bench] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await stopAll();
-  process.exitCode = 1;
+  // Exit now: a handle left open by whatever failed (a runtime that did not start) would keep
+  // the process waiting forever.
+  process.exit(1);
 }
