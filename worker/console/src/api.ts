@@ -85,6 +85,7 @@ export function queryString(params: Record<string, string | number | boolean | n
 }
 
 const id = (value: string) => encodeURIComponent(value);
+const byTime = (a: { effectiveTime: number }, b: { effectiveTime: number }) => a.effectiveTime - b.effectiveTime;
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   // Same origin: the session cookie goes along and the browser sets Origin on unsafe methods.
@@ -179,17 +180,36 @@ export const api = {
   verifyAudit: (from?: number) => request<AuditVerify>("GET", `/api/admin/audit/verify${queryString({ from })}`),
   archive: () => request<{ items: ArchivedMonth[] }>("GET", "/api/admin/archive"),
   archivedMonthUrl: (month: string) => `/api/admin/archive/${id(month)}`,
-  /** An archived month's punches: NDJSON, one stored row a line, oldest first. */
-  archivedMonth: async (month: string): Promise<ArchivedPunch[]> => {
+  /**
+   * An archived month's punches (NDJSON, one stored row a line), read as a stream and kept to the
+   * fields shown, up to `max` of them: a large company's month is gigabytes, which the download
+   * gives whole. `complete` says whether the month ended before `max`.
+   */
+  archivedMonth: async (month: string, max: number): Promise<{ punches: ArchivedPunch[]; complete: boolean }> => {
     const res = await fetch(`/api/admin/archive/${id(month)}`, { headers: { Accept: "application/x-ndjson" } });
     // A refusal answers the API's JSON error: read it the one way every other call does.
-    if (!res.ok) await request("GET", `/api/admin/archive/${id(month)}`);
-    const text = await res.text();
-    return text
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line) => JSON.parse(line) as ArchivedPunch)
-      .sort((a, b) => a.effectiveTime - b.effectiveTime);
+    if (!res.ok || !res.body) await request("GET", `/api/admin/archive/${id(month)}`);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const punches: ArchivedPunch[] = [];
+    let rest = "";
+    const take = (line: string) => {
+      if (line.trim() === "") return;
+      const { id: punchId, employeeId, kind, mode, status, reasons, effectiveTime, tz } = JSON.parse(line) as ArchivedPunch;
+      punches.push({ id: punchId, employeeId, kind, mode, status, reasons, effectiveTime, tz });
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const lines = (rest + value).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) take(line);
+      if (punches.length >= max) {
+        await reader.cancel();
+        return { punches: punches.slice(0, max).sort(byTime), complete: false };
+      }
+    }
+    take(rest);
+    return { punches: punches.sort(byTime), complete: true };
   },
 
   apiKeys: () => request<{ items: ApiKey[] }>("GET", "/api/admin/api-keys"),

@@ -700,5 +700,6 @@ export const en = {
   archiveShownAll: "{total} punches.",
   archivedPunches: "Archived punches",
   archiveLink: "Older punches: archived months",
+  archiveTruncated: "This month is large: only its first {n} punches are read here. The download has them all.",
   entryDetails: "Details of the entry",
 } as const;

@@ -691,5 +691,6 @@ export const zhCN: Messages = {
   archiveShownAll: "共 {total} 条打卡。",
   archivedPunches: "已归档打卡",
   archiveLink: "更早的打卡：已归档月份",
+  archiveTruncated: "该月数据量较大：此处仅读取前 {n} 条打卡，下载文件包含全部记录。",
   entryDetails: "条目详情",
 };

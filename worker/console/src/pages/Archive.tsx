@@ -16,6 +16,8 @@ import { useI18n } from "../state";
 
 /** Rows drawn at once; the download has the whole month. */
 const SHOWN = 200;
+/** Punches read into the page at most (about 6 MB of them); a larger month is read from its download. */
+const READ_AT_MOST = 50_000;
 
 /**
  * Months of punches that retention moved out of D1 into R2: each with its parts and their
@@ -111,7 +113,7 @@ function MonthPunches({ month }: { month: string }) {
   const { t, locale } = useI18n();
   const directory = useDirectory();
   const [employee, setEmployee] = useState("");
-  const punches = useResource(() => api.archivedMonth(month), [month]);
+  const punches = useResource(() => api.archivedMonth(month, READ_AT_MOST), [month]);
   return (
     <section class="card" aria-labelledby="archive-month-heading">
       <h2 id="archive-month-heading">{t("archiveMonthHeading", { month })}</h2>
@@ -122,7 +124,12 @@ function MonthPunches({ month }: { month: string }) {
           <div class="filters" role="group" aria-label={t("filters")}>
             <EmployeeSelect label={t("employee")} value={employee} employees={directory.items} onChange={setEmployee} placeholder={t("everyone")} />
           </div>
-          <MonthTable punches={punches.data.filter((p) => !employee || p.employeeId === employee)} byId={directory.byId} locale={locale} />
+          {!punches.data.complete && (
+            <p class="muted" role="status">
+              {t("archiveTruncated", { n: READ_AT_MOST.toLocaleString(locale) })}
+            </p>
+          )}
+          <MonthTable punches={punches.data.punches.filter((p) => !employee || p.employeeId === employee)} byId={directory.byId} locale={locale} />
         </>
       )}
     </section>
