@@ -308,7 +308,7 @@ describe("the console, end to end", () => {
     await page.getByLabel("Setup token").fill(setupToken);
     await page.getByRole("button", { name: "Create admin and register passkey" }).click();
     await expectHeading(page, "Today");
-    await visible(page.getByText("Ada Admin"));
+    await visible(page.locator(".who").getByText("Ada Admin"));
 
     // Signed out, then back in with the passkey the virtual authenticator now holds.
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -907,7 +907,7 @@ describe("the console, end to end", () => {
 
     const code = await issueCode(page, ids.max, "Issue console code");
     const manager = await signInWithCode(code);
-    await visible(manager.getByText("Max Manager"));
+    await visible(manager.locator(".who").getByText("Max Manager"));
 
     await nav(manager, "Employees").click();
     await expectHeading(manager, "Employees");

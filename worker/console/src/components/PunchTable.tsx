@@ -1,4 +1,4 @@
-import type { Employee, PunchRecord } from "../api";
+import type { ArchivedPunch, Employee, PunchRecord } from "../api";
 import { MODE_LABELS, PUNCH_KIND_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
 import { paths } from "../routes";
 import { useI18n } from "../state";
@@ -6,8 +6,21 @@ import { EmployeeName } from "./EmployeeName";
 import { When } from "./When";
 import { TableScroll } from "./TableScroll";
 
-/** Punches as rows, each time in the punch's own zone (named). */
-export function PunchTable({ punches, byId, showEmployee = true, caption }: { punches: PunchRecord[]; byId: Map<string, Employee>; showEmployee?: boolean; caption: string }) {
+/**
+ * Punches as rows, each time in the punch's own zone (named), linking to the punch's page; an
+ * archived punch (no longer in D1, so without a page) is shown as it was stored, unlinked.
+ */
+export function PunchTable({
+  punches,
+  byId,
+  showEmployee = true,
+  caption,
+}: {
+  punches: (ArchivedPunch & { review?: PunchRecord["review"]; archived?: boolean })[];
+  byId: Map<string, Employee>;
+  showEmployee?: boolean;
+  caption: string;
+}) {
   const { t } = useI18n();
   return (
     <TableScroll label={caption}>
@@ -25,11 +38,15 @@ export function PunchTable({ punches, byId, showEmployee = true, caption }: { pu
         </thead>
         <tbody>
           {punches.map((punch) => (
-            <tr key={punch.id}>
+            <tr key={punch.id} data-punch={punch.id}>
               <td data-label={t("time")}>
-                <a href={paths.punch(punch.id)}>
+                {punch.archived ? (
                   <When ms={punch.effectiveTime} zone={punch.tz} />
-                </a>
+                ) : (
+                  <a href={paths.punch(punch.id)}>
+                    <When ms={punch.effectiveTime} zone={punch.tz} />
+                  </a>
+                )}
               </td>
               {showEmployee && (
                 <td data-label={t("employee")}>

@@ -1,16 +1,14 @@
 import { useState } from "preact/hooks";
 import { api, type ArchivedMonth, type ArchivedPunch } from "../api";
-import { EmployeeName } from "../components/EmployeeName";
 import { EmployeeSelect } from "../components/EmployeeSelect";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Loaded } from "../components/Loaded";
 import { Loading } from "../components/Loading";
 import { PageHeader } from "../components/PageHeader";
+import { PunchTable } from "../components/PunchTable";
 import { TableScroll } from "../components/TableScroll";
-import { When } from "../components/When";
 import { useDirectory } from "../hooks/use-directory";
 import { useResource } from "../hooks/use-resource";
-import { MODE_LABELS, PUNCH_KIND_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
 import { usePermissions } from "../permissions";
 import { useI18n } from "../state";
 
@@ -145,41 +143,7 @@ function MonthTable({ punches, byId, locale }: { punches: ArchivedPunch[]; byId:
       <p class="muted small" role="status">
         {punches.length > SHOWN ? t("archiveShownOf", { shown: SHOWN.toLocaleString(locale), total: punches.length.toLocaleString(locale) }) : t("archiveShownAll", { total: punches.length.toLocaleString(locale) })}
       </p>
-      <TableScroll label={t("archivedPunches")}>
-        <table class="stacked">
-          <caption class="visually-hidden">{t("archivedPunches")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("time")}</th>
-              <th scope="col">{t("employee")}</th>
-              <th scope="col">{t("punchKind")}</th>
-              <th scope="col">{t("status")}</th>
-              <th scope="col">{t("mode")}</th>
-              <th scope="col">{t("reasons")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((p) => (
-              <tr key={p.id} data-punch={p.id}>
-                <td data-label={t("time")}>
-                  <When ms={p.effectiveTime} zone={p.tz} />
-                </td>
-                <td data-label={t("employee")}>
-                  <EmployeeName id={p.employeeId} byId={byId} />
-                </td>
-                <td data-label={t("punchKind")}>{t(PUNCH_KIND_LABELS[p.kind])}</td>
-                <td data-label={t("status")}>
-                  <span class={`badge ${p.status}`}>{t(PUNCH_STATUS_LABELS[p.status])}</span>
-                </td>
-                <td data-label={t("mode")}>{t(MODE_LABELS[p.mode])}</td>
-                <td data-label={t("reasons")} class="reasons">
-                  {p.reasons.map((r) => t(REASON_LABELS[r])).join("; ") || "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <PunchTable punches={shown.map((p) => ({ ...p, archived: true }))} byId={byId} caption={t("archivedPunches")} />
     </>
   );
 }
