@@ -833,9 +833,10 @@ describe("the console, end to end", () => {
     // A punch entered long after the fact, then retention with punches kept one month: its month moves to R2.
     const old = Date.now() - 100 * 86_400_000;
     const entered = await api.expect(201, "POST", "/api/admin/punches", { ...asAdmin(), body: { employeeId: ids.mei, kind: "in", time: old, reason: "Paper timesheet from the summer" } });
-    await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { punchMonths: 1 } } });
+    // (A month goes only once it is past the location and IP days too: those are one day here.)
+    await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { punchMonths: 1, locationDays: 1, ipDays: 1 } } });
     const ran = await api.expect(200, "POST", "/api/admin/maintenance", asAdmin());
-    await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { punchMonths: 36 } } });
+    await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { punchMonths: 36, locationDays: 90, ipDays: 90 } } });
     expect(ran.json.retention.archived).toMatchObject({ punches: 1 });
     const month = ran.json.retention.archived.month as string;
     const listed = (await api.expect(200, "GET", "/api/admin/archive", asAdmin())).json.items;

@@ -191,8 +191,9 @@ beforeAll(async () => {
   });
   archivedPunchId = archivedEntry.json.punch.id;
 
-  // Retention as the scheduled handler runs it: locations kept one day, punches one month.
-  await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { locationDays: 1, punchMonths: 1 } } });
+  // Retention as the scheduled handler runs it: locations and IPs kept one day, punches one month
+  // (a month goes to R2 only once it is past all three).
+  await api.expect(200, "PATCH", "/api/admin/settings", { ...asAdmin(), body: { retention: { locationDays: 1, ipDays: 1, punchMonths: 1 } } });
   const maintenance = await api.expect(200, "POST", "/api/admin/maintenance", asAdmin());
   expect(maintenance.json.retention.locationErased).toBe(1);
   expect(maintenance.json.retention.archived).toMatchObject({ punches: 1 });

@@ -38,6 +38,8 @@ describe("location and IP", () => {
     await env.DB.prepare(`UPDATE punches SET effective_time = effective_time - ${100 * DAY} WHERE id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(ids)).run();
     const before = await rows<{ status: string; reasons: string }>("SELECT status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
 
+    // What the IP tells (network, Cloudflare's edge) must go with it.
+    await env.DB.prepare("UPDATE punches SET asn = 64500, colo = 'FRA' WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).run();
     const first = await run(Date.now(), { page: 2 });
     expect(first).toMatchObject({ locationErased: 2, ipErased: 2, more: true });
     await run(Date.now(), { page: 2 });
@@ -45,9 +47,9 @@ describe("location and IP", () => {
     expect(third).toMatchObject({ locationErased: 1, ipErased: 1 });
     expect(await run(Date.now(), { page: 2 })).toMatchObject({ locationErased: 0, ipErased: 0 });
 
-    const after = await rows("SELECT geo_lat, geo_lon, geo_accuracy, signed_punch, ip, ip_lat, ip_lon, city, country, status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
+    const after = await rows("SELECT geo_lat, geo_lon, geo_accuracy, signed_punch, ip, ip_lat, ip_lon, city, asn, colo, country, status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
     for (const [i, r] of after.entries()) {
-      expect(r).toMatchObject({ geo_lat: null, geo_lon: null, geo_accuracy: null, signed_punch: null, ip: null, ip_lat: null, ip_lon: null, city: null, country: "DE" });
+      expect(r).toMatchObject({ geo_lat: null, geo_lon: null, geo_accuracy: null, signed_punch: null, ip: null, ip_lat: null, ip_lon: null, city: null, asn: null, colo: null, country: "DE" });
       expect({ status: r.status, reasons: r.reasons }).toEqual(before[i]);
     }
     // A recent punch keeps everything.
@@ -160,6 +162,35 @@ describe("old months move to R2", () => {
     expect(await rows("SELECT count(*) AS n FROM punches WHERE id = 'lost-1'")).toEqual([{ n: 1 }]);
   });
 
+  it("never moves a month to R2 before its location and IP are past their days, and never writes them there", async () => {
+    // Punches kept one month, locations and IPs ten years: nothing may be archived yet.
+    expect((await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { punchMonths: 1, locationDays: 3650, ipDays: 3650 } })).status).toBe(200);
+    const t = Date.UTC(new Date().getUTCFullYear() - 5, 0, 10);
+    for (let i = 0; i < 3; i++) {
+      await env.DB.prepare(
+        `INSERT INTO punches (id, employee_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature,
+           geo_lat, geo_lon, geo_accuracy, signed_punch, ip, ip_lat, ip_lon, city, region, asn, colo, country)
+         VALUES (?, ?, 'device', 'in', ?, 'UTC', ?, ?, '2021-01-10', 'online', 'accepted', '[]', ?, '{}', 's', 52.5, 13.4, 20, '{"v":1}', '198.51.100.7', 52.5, 13.4, 'Berlin', 'BE', 64500, 'FRA', 'DE')`,
+      )
+        .bind(`located-${i}`, ada.employeeId, t + i, t + i, t + i, `h-located-${i}`)
+        .run();
+    }
+    expect((await run(Date.now(), { page: 1 })).archived).toBeNull();
+    expect(await rows("SELECT count(*) AS n FROM punches WHERE id LIKE 'located-%'")).toEqual([{ n: 3 }]);
+
+    // Back to 90 days. The erase passes take one row a run here, so two rows still hold everything
+    // when their month goes: the archived lines must hold none of it.
+    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { punchMonths: 36, locationDays: 90, ipDays: 90 } });
+    const report = await run(Date.now(), { page: 1, archivePage: 10 });
+    expect(report.archived).toMatchObject({ punches: 3 });
+    const month = report.archived!.month;
+    const lines = (await adminCall(admin, "GET", `/api/admin/archive/${month}`)).text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id).sort()).toEqual(["located-0", "located-1", "located-2"]);
+    for (const line of lines) {
+      expect(line).toMatchObject({ geoLat: null, geoLon: null, geoAccuracy: null, signedPunch: null, ip: null, ipLat: null, ipLon: null, city: null, region: null, asn: null, colo: null, country: "DE", punchHash: line.id.replace("located", "h-located") });
+    }
+  });
+
   it("only admins and auditors read archived months", async () => {
     const { consoleSessionFor } = await import("./helpers");
     const manager = await consoleSessionFor(admin, (await createEmployee(admin, { role: "manager" })).id);
@@ -168,8 +199,9 @@ describe("old months move to R2", () => {
 });
 
 describe("people who left", () => {
-  it("are anonymised after punchMonths: name and email go, their records stay under their id", async () => {
+  it("are anonymised after punchMonths: name, email and approved places go, their records stay under their id", async () => {
     const leaver = await createEmployee(admin, { name: "Lea Left", email: "lea.left@example.com" });
+    expect((await adminCall(admin, "POST", `/api/admin/employees/${leaver.id}/locations`, { name: "Home", lat: 52.4, lon: 13.2, radiusM: 150 })).status).toBe(201);
     await adminCall(admin, "DELETE", `/api/admin/employees/${leaver.id}`);
     await env.DB.prepare("UPDATE employees SET updated_at = updated_at - ? WHERE id = ?").bind(40 * 30 * DAY, leaver.id).run();
     const stayer = await createEmployee(admin, { name: "Sam Stays" });
@@ -177,6 +209,7 @@ describe("people who left", () => {
     const [row] = await rows<{ name: string; email: string; anonymized_at: number }>("SELECT name, email, anonymized_at FROM employees WHERE id = ?", leaver.id);
     expect(row).toMatchObject({ name: "Former employee", email: `former-${leaver.id}@anonymized.invalid`, anonymized_at: expect.any(Number) });
     expect(await rows("SELECT name FROM employees WHERE id = ?", stayer.id)).toEqual([{ name: "Sam Stays" }]);
+    expect(await rows("SELECT count(*) AS n FROM employee_locations WHERE employee_id = ?", leaver.id)).toEqual([{ n: 0 }]);
     expect((await run()).anonymized).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import { DAY_MS } from "../../shared/time";
+import type { RetentionPolicy } from "../../shared/settings";
 import type { DB } from "../db/client";
 import { batchPrepared, type Bound, preparedSql, queryPrepared, rowAsJson } from "../db/prepared";
-import { archiveParts, corrections, devices, employees, punches } from "../db/schema";
+import { archiveParts, corrections, devices, employeeLocations, employees, punches } from "../db/schema";
 import { auditInsert } from "./audit";
 import { policyFrom, policyQuery } from "./policy";
 
@@ -12,11 +13,13 @@ import { policyFrom, policyQuery } from "./policy";
 // so a Worker's time limit is never reached however large the backlog:
 //   location: a punch's coordinates, their accuracy and the signed JSON (which holds them);
 //     the signature still verifies over the punch's hash, which stays with the assertion;
-//   IP: the address and what was derived from it, but the country;
+//   IP: the address and what was derived from it (place, network, edge), but the country;
 //   evidence: correction files in R2 (their names and types stay);
 //   punches: whole months older than punchMonths move to R2 as NDJSON (numbered parts when a
-//     month is large), each part written, read back and checked before its rows leave D1;
-//   people: deactivated employees past punchMonths lose their name and email.
+//     month is large), each part written, read back and checked before its rows leave D1; a month
+//     goes only once it is also past locationDays and ipDays, and its lines are written without
+//     what those erase, so nothing that retention erases outlives it in R2;
+//   people: deactivated employees past punchMonths lose their name, email and approved places.
 
 export interface RetentionReport {
   locationErased: number;
@@ -29,8 +32,10 @@ export interface RetentionReport {
 }
 
 export const RETENTION_PAGE = 1000;
-/** Punches per archive part: a part is held in memory while it is written and checked. */
-export const ARCHIVE_PAGE = 20_000;
+/** Punches per archive part: a part is held in memory (about 2 KB a punch, a few copies) while it is written and checked. */
+export const ARCHIVE_PAGE = 5_000;
+/** What retention erases from a punch (stored columns by their row keys), absent from archived lines. */
+const ERASED_IN_ARCHIVE = ["geoLat", "geoLon", "geoAccuracy", "signedPunch", "ip", "ipLat", "ipLon", "city", "region", "asn", "colo"] as const;
 const MONTH_DAYS = 30;
 
 const ERASE_LOCATION = preparedSql(
@@ -40,7 +45,7 @@ const ERASE_LOCATION = preparedSql(
   (r) => r.meta.changes,
 );
 const ERASE_IP = preparedSql(
-  sql`UPDATE punches SET ip = NULL, ip_lat = NULL, ip_lon = NULL, city = NULL, region = NULL
+  sql`UPDATE punches SET ip = NULL, ip_lat = NULL, ip_lon = NULL, city = NULL, region = NULL, asn = NULL, colo = NULL
     WHERE id IN (SELECT id FROM punches WHERE ip IS NOT NULL AND effective_time < ${sql.placeholder("cutoff")}
       ORDER BY effective_time LIMIT ${sql.placeholder("page")})`,
   (r) => r.meta.changes,
@@ -88,12 +93,13 @@ async function hashBytes(bytes: Uint8Array): Promise<string> {
  * part is written, read back and compared before its punches are deleted from D1, in one batch
  * with its index rows; the month's manifest lists every part with its SHA-256.
  */
-async function archiveNextPart(db: DB, bucket: R2Bucket, punchMonths: number, now: number, page: number) {
+async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPolicy, now: number, page: number) {
   const d1 = db.$client;
   const oldest = await queryPrepared(d1, [OLDEST_PUNCH, {}]);
   if (oldest === null) return null;
   const month = monthOf(oldest);
-  const keepFrom = monthOf(now - punchMonths * MONTH_DAYS * DAY_MS).from;
+  // Past punchMonths, and past the erasure ages too: what they erase must not reach R2 first.
+  const keepFrom = monthOf(Math.min(now - retention.punchMonths * MONTH_DAYS * DAY_MS, now - retention.locationDays * DAY_MS, now - retention.ipDays * DAY_MS)).from;
   if (month.to > keepFrom) return null;
 
   const rows = await queryPrepared(d1, [MONTH_PAGE, { from: month.from, to: month.to, page }]);
@@ -108,9 +114,12 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, punchMonths: number, no
   const ranges = new Map<string, [string, number, number, number]>();
   const ids: string[] = [];
   let offset = 0;
-  for (const text of rows) {
-    const line = encoder.encode(`${text}\n`);
-    const { id, employeeId } = JSON.parse(text) as { id: string; employeeId: string };
+  for (const stored of rows) {
+    const row = JSON.parse(stored) as Record<string, unknown> & { id: string; employeeId: string };
+    // The whole month is past both erasure ages: whatever the erase pages have not reached yet goes now.
+    for (const key of ERASED_IN_ARCHIVE) if (key in row) row[key] = null;
+    const line = encoder.encode(`${JSON.stringify(row)}\n`);
+    const { id, employeeId } = row;
     ids.push(id);
     const range = ranges.get(employeeId) ?? [employeeId, offset, 0, 0];
     range[2] += line.byteLength;
@@ -184,7 +193,7 @@ export async function runRetention(db: DB, bucket: R2Bucket, now: number, opts: 
     report.more ||= old.length === page;
   }
 
-  const archived = await archiveNextPart(db, bucket, retention.punchMonths, now, opts.archivePage ?? ARCHIVE_PAGE);
+  const archived = await archiveNextPart(db, bucket, retention, now, opts.archivePage ?? ARCHIVE_PAGE);
   if (archived) {
     report.archived = { month: archived.month, part: archived.part, punches: archived.punches };
     report.more = true;
@@ -204,6 +213,8 @@ export async function runRetention(db: DB, bucket: R2Bucket, now: number, opts: 
         .set({ name: "Former employee", email: sql`'former-' || ${employees.id} || '@anonymized.invalid'`, anonymizedAt: now })
         .where(sql`${employees.id} IN (SELECT value FROM json_each(${list}))`),
       db.update(devices).set({ label: null }).where(sql`${devices.employeeId} IN (SELECT value FROM json_each(${list}))`),
+      // An approved place is usually a home address.
+      db.delete(employeeLocations).where(sql`${employeeLocations.employeeId} IN (SELECT value FROM json_each(${list}))`),
     ]);
     report.anonymized = leavers.length;
     report.more ||= leavers.length === page;
