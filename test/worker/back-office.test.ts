@@ -124,6 +124,16 @@ describe("punches for the back office", () => {
     expect(lines.some((l) => l.startsWith(`"${offline.id}"`))).toBe(true);
   });
 
+  it("a report on someone outside a manager's team is refused with 404 before anything is sent, in JSON and CSV", async () => {
+    const session = await consoleSessionFor(admin, (await createEmployee(admin, { role: "manager" })).id);
+    const range = `from=${localDate(Date.now() - 7 * DAY, ZONE)}&to=${localDate(Date.now(), ZONE)}&employeeId=${lin.employeeId}`;
+    for (const route of ["timesheet", "summary"]) {
+      for (const format of ["json", "csv"]) {
+        expectError(await adminCall(session, "GET", `/api/admin/reports/${route}?${range}&format=${format}`), 404, "NOT_FOUND");
+      }
+    }
+  });
+
   it("a manager cannot open another team's punch", async () => {
     const punch = (await adminCall(admin, "GET", `/api/admin/punches?employeeId=${lin.employeeId}`)).json.items[0];
     const session = await consoleSessionFor(admin, (await createEmployee(admin, { role: "manager" })).id);

@@ -107,6 +107,20 @@ function checkRange(from: string, to: string) {
   }
 }
 
+/**
+ * Runs a report up to its first batch before the answer starts: a refusal (someone outside the
+ * caller's scope, no such employee) or a failed first read then answers with its own status and
+ * error body, instead of a 200 whose body stops after the header.
+ */
+async function primed<T>(batches: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await batches.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* batches;
+  })();
+}
+
 /** Maps each batch of a generator. */
 async function* mapBatches<T, U>(batches: AsyncIterable<T[]>, map: (item: T) => U): AsyncGenerator<U[]> {
   for await (const batch of batches) yield batch.map(map);
@@ -127,7 +141,7 @@ export const reportRoutes = new Hono<AppEnv>()
     async (c) => {
       const { from, to, format, employeeId } = c.req.valid("query");
       checkRange(from, to);
-      const rows = timesheetRows(c.var.db, c.var.principal, { from, to, employeeId, now: Date.now() });
+      const rows = await primed(timesheetRows(c.var.db, c.var.principal, { from, to, employeeId, now: Date.now() }));
       // Streamed a chunk of employees at a time: a month for a thousand employees is never held whole.
       if (format === "csv") {
         return c.body(csvStream(TIMESHEET_COLUMNS, mapBatches(rows, timesheetCells)), 200, csvHeaders(`timesheet-${from}-to-${to}.csv`));
@@ -148,7 +162,7 @@ export const reportRoutes = new Hono<AppEnv>()
     async (c) => {
       const { from, to, format, employeeId } = c.req.valid("query");
       checkRange(from, to);
-      const rows = summaryRows(c.var.db, c.var.principal, { from, to, employeeId, now: Date.now() });
+      const rows = await primed(summaryRows(c.var.db, c.var.principal, { from, to, employeeId, now: Date.now() }));
       if (format === "csv") {
         return c.body(csvStream(SUMMARY_COLUMNS, mapBatches(rows, summaryCells)), 200, csvHeaders(`summary-${from}-to-${to}.csv`));
       }
