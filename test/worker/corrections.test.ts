@@ -328,6 +328,25 @@ describe("manual punches", () => {
     expect(await dayStatus(fay.id, date)).toBe("incomplete");
   });
 
+  it("a retry with the same Idempotency-Key enters the punch once, even two at once; the key cannot be reused for another punch", async () => {
+    const gus = await createEmployee(admin, { timezone: ZONE });
+    const date = pastWeekday(3);
+    const body = { employeeId: gus.id, kind: "in", time: at(date, "08:30"), reason: "Paper sheet" };
+    const enter = (key: string, b: unknown = body) => call("POST", "/api/admin/punches", { body: b, cookie: admin.cookie, origin: env.CONSOLE_ORIGIN, headers: { "Idempotency-Key": key } });
+    const first = await enter("form-1");
+    expect(first.status).toBe(201);
+    const again = await enter("form-1");
+    expect(again.status).toBe(200);
+    expect(again.json.punch.id).toBe(first.json.punch.id);
+    const [a, b] = await Promise.all([enter("form-2", { ...body, kind: "out", time: at(date, "17:30") }), enter("form-2", { ...body, kind: "out", time: at(date, "17:30") })]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.json.punch.id).toBe(b.json.punch.id);
+    expect(await count("SELECT count(*) AS n FROM punches WHERE employee_id = ?", gus.id)).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'punch.entered' AND subject_id IN (?, ?)", first.json.punch.id, a.json.punch.id)).toBe(2);
+    expectError(await enter("form-1", { ...body, reason: "Something else" }), 409, "CONFLICT");
+    expectError(await enter("bad key with spaces"), 400, "VALIDATION_FAILED");
+  });
+
   it("not for oneself, not by auditors, not for another team, not in the future", async () => {
     const future = Date.now() + HOUR;
     expectError(await adminCall(admin, "POST", "/api/admin/punches", { employeeId: admin.id, kind: "in", time: Date.now() - HOUR, reason: "me" }), 403, "FORBIDDEN");

@@ -87,11 +87,11 @@ export function queryString(params: Record<string, string | number | boolean | n
 const id = (value: string) => encodeURIComponent(value);
 const byTime = (a: { effectiveTime: number }, b: { effectiveTime: number }) => a.effectiveTime - b.effectiveTime;
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
   // Same origin: the session cookie goes along and the browser sets Origin on unsafe methods.
   const res = await fetch(path, {
     method,
-    headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+    headers: { ...(body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }), ...extraHeaders },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
@@ -149,7 +149,8 @@ export const api = {
   /** Every punch the filter matches, as CSV (a link: the cookie goes along). */
   punchesCsvUrl: (query: Omit<PunchQuery, "cursor" | "limit">) => `/api/admin/punches${queryString({ ...query, format: "csv" })}`,
   punch: (punchId: string) => request<PunchDetail>("GET", `/api/admin/punches/${id(punchId)}`),
-  enterPunch: (body: ManualPunch) => request<Out<typeof S.PunchResponseRecordSchema>>("POST", "/api/admin/punches", body),
+  /** `key`: the same for a retry of the same punch (Idempotency-Key), so that it is entered once. */
+  enterPunch: (body: ManualPunch, key: string) => request<Out<typeof S.PunchResponseRecordSchema>>("POST", "/api/admin/punches", body, { "Idempotency-Key": key }),
   reviewPunch: (punchId: string, body: PunchReview) =>
     request<Out<typeof S.PunchResponseRecordSchema>>("POST", `/api/admin/punches/${id(punchId)}/review`, body),
 

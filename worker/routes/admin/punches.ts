@@ -21,11 +21,11 @@ import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
 import { auditInsertPrepared, auditInsertWhen } from "../../services/audit";
 import { batchPrepared } from "../../db/prepared";
-import { newId } from "../../services/crypto";
+import { hashSecret, newId } from "../../services/crypto";
 import { refuseOwn } from "../../services/corrections";
 import { afterCursor, decodeCursor, pageOf } from "../../services/cursor";
 import { coseToJwk } from "../../services/webauthn";
-import { personPunchRow, punchInsert } from "../../services/punch-store";
+import { personPunchRow, punchInsert, punchInsertWhen } from "../../services/punch-store";
 import { toDevice, toPunchRecord } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { employeeZone } from "../../services/rule-context";
@@ -59,6 +59,14 @@ async function loadEmployee(db: AppEnv["Variables"]["db"], principal: AppEnv["Va
     .limit(1);
   if (!row) throw new ApiError(404, "NOT_FOUND", "No such employee.");
   return row;
+}
+
+/** A punch entered earlier under the same Idempotency-Key: the same punch asked again, or a conflict. */
+function sameEntry(earlier: typeof punches.$inferSelect, employeeId: string, body: { kind: string; time: number; reason: string }) {
+  if (earlier.employeeId !== employeeId || earlier.kind !== body.kind || earlier.effectiveTime !== body.time || earlier.note !== body.reason) {
+    throw new ApiError(409, "CONFLICT", "This Idempotency-Key was already used for another punch.");
+  }
+  return earlier;
 }
 
 export const adminPunchRoutes = new Hono<AppEnv>()
@@ -181,11 +189,12 @@ export const adminPunchRoutes = new Hono<AppEnv>()
   .post(
     "/",
     describeRoute({
-      summary: "Enter a punch for an employee (mode manual), with why; admins, and managers for their team",
+      summary:
+        "Enter a punch for an employee (mode manual), with why; admins, and managers for their team. An optional Idempotency-Key header makes a retry answer 200 with the punch it already entered (409 CONFLICT when the key was used for another punch)",
       tags: ["admin", "corrections"],
       auth: "console",
       responses: { 201: PunchResponseRecordSchema },
-      errors: [...ERRORS, "NOT_FOUND", "CLOCK_OUT_OF_RANGE"],
+      errors: [...ERRORS, "NOT_FOUND", "CLOCK_OUT_OF_RANGE", "CONFLICT"],
     }),
     validate("json", ManualPunchRequestSchema),
     async (c) => {
@@ -198,8 +207,16 @@ export const adminPunchRoutes = new Hono<AppEnv>()
       if (!employee.active) throw new ApiError(400, "VALIDATION_FAILED", "This employee is deactivated.");
       const now = Date.now();
       if (body.time > now + FUTURE_TOLERANCE_MS) throw new ApiError(422, "CLOCK_OUT_OF_RANGE", "A punch cannot be entered for the future.");
+      // A retried request (the answer was lost) names the same key: the same punch id, entered once.
+      const key = c.req.header("Idempotency-Key");
+      if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) throw new ApiError(400, "VALIDATION_FAILED", "Idempotency-Key must be 1 to 128 visible ASCII characters.");
+      const id = key === undefined ? newId() : `manual-${(await hashSecret(`${principal.id}\n${key}`)).slice(0, 32)}`;
+      if (key !== undefined) {
+        const [earlier] = await db.select().from(punches).where(eq(punches.id, id));
+        if (earlier) return c.json({ punch: toPunchRecord(sameEntry(earlier, employee.id, body)) }, 200);
+      }
       const row = await personPunchRow(c.env.RECEIPT_KEY, {
-        id: newId(),
+        id,
         employeeId: employee.id,
         kind: body.kind,
         time: body.time,
@@ -210,19 +227,28 @@ export const adminPunchRoutes = new Hono<AppEnv>()
         note: body.reason,
         now,
       });
-      await batchPrepared(db.$client, [
-        punchInsert(row),
-        auditInsertPrepared({
-          action: "punch.entered",
-          at: now,
-          actor: principal,
-          subjectType: "punch",
-          subjectId: row.id,
-          data: { employeeId: employee.id, kind: body.kind, time: body.time, reason: body.reason },
-          ip: clientIp(c),
-        }),
+      const entry = {
+        action: "punch.entered",
+        at: now,
+        actor: principal,
+        subjectType: "punch",
+        subjectId: row.id,
+        data: { employeeId: employee.id, kind: body.kind, time: body.time, reason: body.reason },
+        ip: clientIp(c),
+      } as const;
+      if (key === undefined) {
+        await batchPrepared(db.$client, [punchInsert(row), auditInsertPrepared(entry)]);
+        return c.json({ punch: toPunchRecord(row as typeof punches.$inferSelect) }, 201);
+      }
+      // Two retries at once: one inserts, and only the punch that was inserted gets its entry.
+      await db.batch([
+        punchInsertWhen(db, row, sql`NOT EXISTS (SELECT 1 FROM punches WHERE id = ${row.id})`),
+        auditInsertWhen(db, entry, sql`NOT EXISTS (SELECT 1 FROM audit_log WHERE action = 'punch.entered' AND subject_id = ${row.id})`),
       ]);
-      return c.json({ punch: toPunchRecord(row as typeof punches.$inferSelect) }, 201);
+      const [stored] = await db.select().from(punches).where(eq(punches.id, row.id));
+      if (!stored) throw new ApiError(503, "STORAGE_UNAVAILABLE", "The punch could not be read back; try again with the same key.");
+      if (stored.receiptSignature !== row.receiptSignature) return c.json({ punch: toPunchRecord(sameEntry(stored, employee.id, body)) }, 200);
+      return c.json({ punch: toPunchRecord(stored) }, 201);
     },
   )
   .post(

@@ -1,5 +1,5 @@
 import { TZDateMini } from "@date-fns/tz/date/mini";
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { localDate } from "../../../../shared/time";
 import { api, type Employee, type PunchKind, type PunchRecord } from "../api";
 import { useAction } from "../hooks/use-action";
@@ -31,13 +31,20 @@ export function ManualPunchForm({ employee, zone, onEntered }: { employee: Emplo
   const [reason, setReason] = useState("");
   const [entered, setEntered] = useState<PunchRecord | null>(null);
   const instant = instantIn(date, time, zone);
+  // The same punch sent again after a failure (its answer may have been lost) keeps its key, so
+  // the Worker enters it once; another punch gets a new one.
+  const attempt = useRef<{ content: string; key: string } | null>(null);
 
   const submit = (event: Event) => {
     event.preventDefault();
     setEntered(null);
     if (instant === null) return setError(t("enterDateAndTime"));
+    const body = { employeeId: employee.id, kind, time: instant, reason: reason.trim() };
+    const content = JSON.stringify(body);
+    if (attempt.current?.content !== content) attempt.current = { content, key: crypto.randomUUID() };
+    const key = attempt.current.key;
     void run(async () => {
-      const { punch } = await api.enterPunch({ employeeId: employee.id, kind, time: instant, reason: reason.trim() });
+      const { punch } = await api.enterPunch(body, key);
       setEntered(punch);
       setTime("");
       setReason("");
