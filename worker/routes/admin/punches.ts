@@ -19,13 +19,12 @@ import { localDateTime } from "../../../shared/time";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { auditInsertPrepared, auditInsertWhen } from "../../services/audit";
-import { batchPrepared } from "../../db/prepared";
+import { auditInsertWhen } from "../../services/audit";
 import { hashSecret, newId } from "../../services/crypto";
 import { refuseOwn } from "../../services/corrections";
 import { afterCursor, decodeCursor, pageOf } from "../../services/cursor";
 import { coseToJwk } from "../../services/webauthn";
-import { personPunchRow, punchInsert, punchInsertWhen } from "../../services/punch-store";
+import { personPunchRow, punchInsertWhen } from "../../services/punch-store";
 import { toDevice, toPunchRecord } from "../../services/records";
 import { clientIp } from "../../services/request";
 import { employeeZone } from "../../services/rule-context";
@@ -236,15 +235,12 @@ export const adminPunchRoutes = new Hono<AppEnv>()
         data: { employeeId: employee.id, kind: body.kind, time: body.time, reason: body.reason },
         ip: clientIp(c),
       } as const;
-      if (key === undefined) {
-        await batchPrepared(db.$client, [punchInsert(row), auditInsertPrepared(entry)]);
-        return c.json({ punch: toPunchRecord(row as typeof punches.$inferSelect) }, 201);
-      }
-      // Two retries at once: one inserts, and only the punch that was inserted gets its entry.
+      // One write either way. Two retries at once: one inserts, and only the punch inserted gets its entry.
       await db.batch([
         punchInsertWhen(db, row, sql`NOT EXISTS (SELECT 1 FROM punches WHERE id = ${row.id})`),
         auditInsertWhen(db, entry, sql`NOT EXISTS (SELECT 1 FROM audit_log WHERE action = 'punch.entered' AND subject_id = ${row.id})`),
       ]);
+      if (key === undefined) return c.json({ punch: toPunchRecord(row as typeof punches.$inferSelect) }, 201);
       const [stored] = await db.select().from(punches).where(eq(punches.id, row.id));
       if (!stored) throw new ApiError(503, "STORAGE_UNAVAILABLE", "The punch could not be read back; try again with the same key.");
       if (stored.receiptSignature !== row.receiptSignature) return c.json({ punch: toPunchRecord(sameEntry(stored, employee.id, body)) }, 200);
