@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 
 const db = () => createDb(env.DB);
-const run = (now = Date.now(), opts: { page?: number; archivePage?: number } = {}) => runRetention(db(), env.EVIDENCE, now, opts);
+// No time budget: one page of each kind of work per run (a run takes pages while its budget lasts).
+const run = (now = Date.now(), opts: { page?: number; archivePage?: number; budgetMs?: number } = {}) => runRetention(db(), env.EVIDENCE, now, { budgetMs: 0, ...opts });
 
 async function rows<T = Record<string, unknown>>(sql: string, ...values: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(sql).bind(...values).all<T>()).results;
@@ -60,6 +61,18 @@ describe("location and IP", () => {
     const entries = await rows<{ data: string }>("SELECT data FROM audit_log WHERE action = 'retention.ran' ORDER BY seq");
     expect(entries.length).toBeGreaterThanOrEqual(5);
     expect(JSON.parse(entries[0]!.data)).toMatchObject({ locationErased: 2, ipErased: 2 });
+  });
+
+  it("a run takes page after page while its time budget lasts, so a day of a large company's punches is not left for tomorrow", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const body = await sign(ada, makePunch(ada, { nonce: await nonce(), kind: i % 2 ? "out" : "in" }));
+      ids.push((await call("POST", "/api/punches", { body, headers: { "CF-Connecting-IP": "203.0.113.11" } })).json.punch.id);
+    }
+    await env.DB.prepare(`UPDATE punches SET effective_time = effective_time - ${100 * DAY} WHERE id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(ids)).run();
+    // Pages of 2: three pages in one run, and it says nothing is left.
+    expect(await run(Date.now(), { page: 2, budgetMs: 60_000 })).toMatchObject({ locationErased: 5, ipErased: 5, more: false });
+    expect(await rows("SELECT count(*) AS n FROM punches WHERE id IN (SELECT value FROM json_each(?)) AND (ip IS NOT NULL OR geo_lat IS NOT NULL)", JSON.stringify(ids))).toEqual([{ n: 0 }]);
   });
 
   it("the days are settings", async () => {
@@ -135,6 +148,31 @@ describe("old months move to R2", () => {
     const lines = ndjson.text.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id).sort()).toEqual(Array.from({ length: SEEDED }, (_, i) => `old-${String(i).padStart(3, "0")}`));
     expect(lines[0]).toMatchObject({ note: "old", mode: "manual", receiptSignature: "sig" });
+  });
+
+  it("two runs at once (the cron and a maintenance call) archive each punch once", async () => {
+    const t = Date.UTC(new Date().getUTCFullYear() - 4, 8, 1);
+    for (let i = 0; i < 12; i++) {
+      await env.DB.prepare(
+        `INSERT INTO punches (id, employee_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature)
+         VALUES (?, ?, 'manual', ?, ?, 'UTC', ?, ?, ?, 'manual', 'accepted', '[]', ?, '{}', 's')`,
+      )
+        .bind(`twice-${String(i).padStart(2, "0")}`, ada.employeeId, i % 2 ? "out" : "in", t + i * 60_000, t + i * 60_000, t + i * 60_000, new Date(t).toISOString().slice(0, 10), `h-twice-${i}`)
+        .run();
+    }
+    const month = new Date(t).toISOString().slice(0, 7);
+    // Both read the same page before either deletes it; each keeps going while parts are left.
+    await Promise.all([run(Date.now(), { archivePage: 5, budgetMs: 60_000 }), run(Date.now(), { archivePage: 5, budgetMs: 60_000 })]);
+    expect(await rows("SELECT count(*) AS n FROM punches WHERE id LIKE 'twice-%'")).toEqual([{ n: 0 }]);
+    const parts = await rows<{ key: string; punches: number }>("SELECT key, punches FROM archive_parts WHERE month = ? ORDER BY part", month);
+    expect(parts.reduce((n, p) => n + p.punches, 0)).toBe(12);
+    const ids: string[] = [];
+    for (const part of parts) ids.push(...(await (await env.EVIDENCE.get(part.key))!.text()).trim().split("\n").map((l) => JSON.parse(l).id));
+    expect(ids.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `twice-${String(i).padStart(2, "0")}`));
+    // Nothing left in R2 but the month's recorded parts and its manifest.
+    const listed = (await env.EVIDENCE.list({ prefix: `archive/punches/${month}/` })).objects.map((o) => o.key).sort();
+    expect(listed).toEqual([...parts.map((p) => p.key), `archive/punches/${month}/manifest.json`].sort());
+    expect((await adminCall(admin, "GET", `/api/admin/archive/${month}`)).text.trim().split("\n")).toHaveLength(12);
   });
 
   it("the employee's export still holds their archived punches", async () => {

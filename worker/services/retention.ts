@@ -25,6 +25,7 @@ export interface RetentionReport {
   locationErased: number;
   ipErased: number;
   evidenceErased: number;
+  /** What this run moved to R2: the last part it wrote (month, part number) and the punches in all its parts. */
   archived: { month: string; part: number; punches: number } | null;
   anonymized: number;
   /** Some kind of work was left for the next run. */
@@ -59,18 +60,31 @@ const MONTH_PAGE = preparedSql(
     ORDER BY e.id, p.effective_time, p.id LIMIT ${sql.placeholder("page")}`,
   (r) => (r.results as { row: string }[]).map((x) => x.row),
 );
-const DELETE_PUNCHES = preparedSql(sql`DELETE FROM punches WHERE id IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`, (r) => r.meta.changes);
+// A part's key names its content (its digest), and the part is recorded only while every one of
+// its punches is still in D1; its index rows and the deletion of its punches follow the record.
+// Two runs at once (the cron and a maintenance call) then archive a page once: the later run
+// either writes the same part (same key, nothing new) or finds its punches gone and records none.
 const PART_INSERT = preparedSql(
-  sql`INSERT INTO archive_parts (month, part, key, punches, bytes, sha256, created_at) VALUES (${sql.placeholder("month")}, ${sql.placeholder("part")},
-    ${sql.placeholder("key")}, ${sql.placeholder("punches")}, ${sql.placeholder("bytes")}, ${sql.placeholder("sha256")}, ${sql.placeholder("createdAt")})`,
+  sql`INSERT INTO archive_parts (month, part, key, punches, bytes, sha256, created_at)
+    SELECT ${sql.placeholder("month")}, ${sql.placeholder("part")}, ${sql.placeholder("key")}, ${sql.placeholder("punches")}, ${sql.placeholder("bytes")},
+      ${sql.placeholder("sha256")}, ${sql.placeholder("createdAt")}
+    WHERE (SELECT count(*) FROM punches WHERE id IN (SELECT value FROM json_each(${sql.placeholder("ids")}))) = ${sql.placeholder("punches")}
+    ON CONFLICT DO NOTHING`,
+  (r) => r.meta.changes,
+);
+const RECORDED = sql`EXISTS (SELECT 1 FROM archive_parts WHERE key = ${sql.placeholder("key")})`;
+const DELETE_PUNCHES = preparedSql(
+  sql`DELETE FROM punches WHERE id IN (SELECT value FROM json_each(${sql.placeholder("ids")})) AND ${RECORDED}`,
   (r) => r.meta.changes,
 );
 const INDEX_INSERT = preparedSql(
   sql`INSERT INTO archive_index (employee_id, month, key, offset, length, punches)
     SELECT json_extract(value, '$[0]'), ${sql.placeholder("month")}, ${sql.placeholder("key")}, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-    FROM json_each(${sql.placeholder("ranges")})`,
+    FROM json_each(${sql.placeholder("ranges")}) WHERE ${RECORDED}
+    ON CONFLICT DO NOTHING`,
   (r) => r.meta.changes,
 );
+const KEY_RECORDED = preparedSql(sql`SELECT ${RECORDED} AS recorded`, (r) => Boolean((r.results[0] as { recorded: number } | undefined)?.recorded));
 
 /** The UTC month (`YYYY-MM`) of an instant, and its bounds. */
 export function monthOf(ms: number): { month: string; from: number; to: number } {
@@ -80,8 +94,9 @@ export function monthOf(ms: number): { month: string; from: number; to: number }
   return { month: new Date(from).toISOString().slice(0, 7), from, to };
 }
 
-/** Where a month's parts and manifest live in R2. */
-export const archiveKey = (month: string, part: number) => `archive/punches/${month}/part-${String(part).padStart(4, "0")}.ndjson`;
+/** Where a month's parts and manifest live in R2: a part's key ends with (the start of) its digest, so different contents never share a key. */
+export const archiveKey = (month: string, part: number, digest: string) =>
+  `archive/punches/${month}/part-${String(part).padStart(4, "0")}-${digest.slice(0, 16)}.ndjson`;
 export const manifestKey = (month: string) => `archive/punches/${month}/manifest.json`;
 
 async function hashBytes(bytes: Uint8Array): Promise<string> {
@@ -106,7 +121,6 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
   if (rows.length === 0) return null;
   const [{ n: done }] = (await db.select({ n: sql<number>`count(*)` }).from(archiveParts).where(eq(archiveParts.month, month.month))) as [{ n: number }];
   const part = done + 1;
-  const key = archiveKey(month.month, part);
 
   // Lines are stored rows (every column), one employee's together: their byte ranges index the part.
   const encoder = new TextEncoder();
@@ -135,6 +149,7 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
     at += chunk.byteLength;
   }
   const digest = await hashBytes(bytes);
+  const key = archiveKey(month.month, part, digest);
   await bucket.put(key, bytes, { httpMetadata: { contentType: "application/x-ndjson" }, sha256: await crypto.subtle.digest("SHA-256", bytes) });
   const back = await bucket.get(key);
   if (!back || (await hashBytes(new Uint8Array(await back.arrayBuffer()))) !== digest) {
@@ -142,11 +157,18 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
   }
 
   // One transaction: the part is recorded, indexed, and its punches leave D1, or none of it.
-  const statements: Bound[] = [[PART_INSERT, { month: month.month, part, key, punches: rows.length, bytes: bytes.byteLength, sha256: digest, createdAt: now }]];
-  for (let i = 0; i < ids.length; i += 2000) statements.push([DELETE_PUNCHES, { ids: JSON.stringify(ids.slice(i, i + 2000)) }]);
+  const statements: Bound[] = [
+    [PART_INSERT, { month: month.month, part, key, punches: rows.length, bytes: bytes.byteLength, sha256: digest, createdAt: now, ids: JSON.stringify(ids) }],
+  ];
+  for (let i = 0; i < ids.length; i += 2000) statements.push([DELETE_PUNCHES, { ids: JSON.stringify(ids.slice(i, i + 2000)), key }]);
   const rangeList = [...ranges.values()];
   for (let i = 0; i < rangeList.length; i += 2000) statements.push([INDEX_INSERT, { month: month.month, key, ranges: JSON.stringify(rangeList.slice(i, i + 2000)) }]);
-  await batchPrepared(d1, statements);
+  const [recorded] = await batchPrepared(d1, statements);
+  if (recorded!.meta.changes === 0) {
+    // Another run archived these punches meanwhile: this run's copy goes, unless it is that run's part.
+    if (!(await queryPrepared(d1, [KEY_RECORDED, { key }]))) await bucket.delete(key);
+    return null;
+  }
 
   const parts = await db.select().from(archiveParts).where(eq(archiveParts.month, month.month)).orderBy(asc(archiveParts.part));
   const manifest = {
@@ -160,23 +182,37 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
   return { month: month.month, part, punches: rows.length, more: rows.length === page };
 }
 
-/** One run of retention: a page of each kind of work, and an audit entry with what it did. */
-export async function runRetention(db: DB, bucket: R2Bucket, now: number, opts: { page?: number; archivePage?: number } = {}): Promise<RetentionReport> {
+/** How long one run keeps taking pages of erasure and archive parts (a scheduled run may take minutes; this leaves room for the rest of maintenance). */
+export const RETENTION_BUDGET_MS = 15_000;
+
+/**
+ * One run of retention, and an audit entry with what it did: pages of erasure and archive parts
+ * while there are any and the time budget lasts (at least one of each: a company's day of punches
+ * is more than one page), a page of evidence and of leavers.
+ */
+export async function runRetention(
+  db: DB,
+  bucket: R2Bucket,
+  now: number,
+  opts: { page?: number; archivePage?: number; budgetMs?: number } = {},
+): Promise<RetentionReport> {
   const page = opts.page ?? RETENTION_PAGE;
+  const started = Date.now();
+  const withinBudget = () => Date.now() - started < (opts.budgetMs ?? RETENTION_BUDGET_MS);
   const d1 = db.$client;
   const { retention } = policyFrom(await policyQuery(db));
-  const [location, ip] = await batchPrepared(d1, [
-    [ERASE_LOCATION, { cutoff: now - retention.locationDays * DAY_MS, page }],
-    [ERASE_IP, { cutoff: now - retention.ipDays * DAY_MS, page }],
-  ]);
-  const report: RetentionReport = {
-    locationErased: location!.meta.changes,
-    ipErased: ip!.meta.changes,
-    evidenceErased: 0,
-    archived: null,
-    anonymized: 0,
-    more: location!.meta.changes === page || ip!.meta.changes === page,
-  };
+  const report: RetentionReport = { locationErased: 0, ipErased: 0, evidenceErased: 0, archived: null, anonymized: 0, more: false };
+  let erasing: boolean;
+  do {
+    const [location, ip] = await batchPrepared(d1, [
+      [ERASE_LOCATION, { cutoff: now - retention.locationDays * DAY_MS, page }],
+      [ERASE_IP, { cutoff: now - retention.ipDays * DAY_MS, page }],
+    ]);
+    report.locationErased += location!.meta.changes;
+    report.ipErased += ip!.meta.changes;
+    erasing = location!.meta.changes === page || ip!.meta.changes === page;
+  } while (erasing && withinBudget());
+  report.more = erasing;
 
   // Evidence files: deleted from R2, then marked in D1 (a mark without files is retried harmlessly).
   const old = await db
@@ -193,11 +229,13 @@ export async function runRetention(db: DB, bucket: R2Bucket, now: number, opts: 
     report.more ||= old.length === page;
   }
 
-  const archived = await archiveNextPart(db, bucket, retention, now, opts.archivePage ?? ARCHIVE_PAGE);
-  if (archived) {
-    report.archived = { month: archived.month, part: archived.part, punches: archived.punches };
-    report.more = true;
-  }
+  let archived: Awaited<ReturnType<typeof archiveNextPart>> = null;
+  do {
+    archived = await archiveNextPart(db, bucket, retention, now, opts.archivePage ?? ARCHIVE_PAGE);
+    if (archived) report.archived = { month: archived.month, part: archived.part, punches: (report.archived?.punches ?? 0) + archived.punches };
+  } while (archived && withinBudget());
+  // Stopped by the budget with a part written: there may be more.
+  if (archived) report.more = true;
 
   // People who left long ago: their name and email go; their records stay, under their id.
   const leavers = await db
