@@ -129,6 +129,26 @@ describe("from a fresh database to recorded punches", () => {
 
     const mine = await call("GET", "/api/me/punches", { token: device.token });
     expect(mine.json.items.map((p: { id: string }) => p.id)).toEqual(punched);
+
+    // By local date: the punch's own date in its own zone, at both ends of the world's zones.
+    const { env } = await import("cloudflare:workers");
+    const edges = [
+      ["edge-east", "Pacific/Kiritimati", Date.parse("2025-03-09T10:00:00Z"), "2025-03-10"], // 00:00 on the 10th at +14
+      ["edge-west", "Etc/GMT+12", Date.parse("2025-03-11T11:59:00Z"), "2025-03-10"], // 23:59 on the 10th at -12
+      ["edge-after", "Etc/GMT+12", Date.parse("2025-03-11T12:00:00Z"), "2025-03-11"],
+    ] as const;
+    for (const [id, tz, t, date] of edges) {
+      expect(localDate(t, tz)).toBe(date);
+      await env.DB.prepare(
+        `INSERT INTO punches (id, employee_id, source, kind, client_time, tz, effective_time, received_at, local_date, mode, status, reasons, punch_hash, receipt_payload, receipt_signature)
+         VALUES (?, ?, 'manual', 'in', ?, ?, ?, ?, ?, 'manual', 'accepted', '[]', 'h', '{}', 's')`,
+      )
+        .bind(id, employee.id, t, tz, t, t, date)
+        .run();
+    }
+    const day = await call("GET", "/api/me/punches?from=2025-03-10&to=2025-03-10", { token: device.token });
+    expect(day.json.items.map((p: { id: string }) => p.id)).toEqual(["edge-east", "edge-west"]);
+    await env.DB.prepare("DELETE FROM punches WHERE id LIKE 'edge-%'").run();
     expectError(await call("GET", "/api/me", { token: "not-a-session" }), 401, "UNAUTHENTICATED");
   });
 

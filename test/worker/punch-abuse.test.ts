@@ -227,6 +227,15 @@ describe("an unsigned punch cannot make the Worker read an employee's history", 
     expect(b.written).toBe(a.written);
   });
 
+  it("an accepted punch writes few rows (D1 bills each index entry as one): the punch with its index entries, its audit entry with its, the device's mark", async () => {
+    const res = await call("POST", "/api/punches", { body: await sign(heavy, makePunch(heavy, { nonce: await nonce(), kind: "in" })), headers: { "CF-Connecting-IP": "198.51.100.20" } });
+    expect(res.json.punch).toMatchObject({ status: "accepted" });
+    expect(await count("SELECT count(*) AS n FROM punches WHERE id = ? AND ip IS NOT NULL AND geo_lat IS NOT NULL", res.json.punch.id)).toBe(1);
+    // The row, its key, (employee, time), time, still-located, still-with-IP, counted; the entry, its
+    // time, subject, actor, action; the device's signing mark. Another index on either table shows here first.
+    expect(d1Rows(res.headers).written).toBe(13);
+  });
+
   it("punches naming a real passkey with a bad signature cost a step down an index, even past 100,000 rejected punches", async () => {
     await env.DB.prepare("UPDATE punches SET status = 'rejected' WHERE employee_id = ? AND source = 'manual'").bind(heavy.employeeId).run();
     const forged = [];

@@ -1,4 +1,4 @@
-import { asc, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, gt, isNull, type SQL, sql } from "drizzle-orm";
 import { batchableRun } from "../db/client";
 import type { Context } from "hono";
 import canonicalize from "canonicalize";
@@ -96,8 +96,17 @@ const LAST_SEALED = preparedSql(
   sql`SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1`,
   (result) => (result.results[0] ?? null) as { seq: number; hash: string } | null,
 );
+// Entries are sealed in seq order (the audit_log_seal_in_order trigger), so the unsealed ones are
+// the seqs after the head: a range of the table, no index of its own to keep. (Still "hash IS
+// NULL": from a stale head, what another sealer sealed meanwhile is skipped, and the first link
+// from the stale head is refused.)
 const UNSEALED = prepare((db) =>
-  db.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(sql.placeholder("limit")),
+  db
+    .select()
+    .from(auditLog)
+    .where(and(gt(auditLog.seq, sql.placeholder("after")), isNull(auditLog.hash)))
+    .orderBy(asc(auditLog.seq))
+    .limit(sql.placeholder("limit")),
 );
 // One statement per entry, in seq order, in one batch: the audit_log_seal_in_order trigger checks
 // each link against the entry before, so a page computed from a stale head fails as a whole.
@@ -149,7 +158,7 @@ export async function sealAuditLog(db: DB, receiptKey: string, opts: { now: numb
   let drained = false;
   let overtaken = 0;
   while (Date.now() - started < budgetMs) {
-    const pending = await queryPrepared(d1, [UNSEALED, { limit: SEAL_PAGE }]);
+    const pending = await queryPrepared(d1, [UNSEALED, { after: head?.seq ?? 0, limit: SEAL_PAGE }]);
     if (pending.length === 0) {
       drained = true;
       break;

@@ -166,7 +166,7 @@ const RULE_CONTEXT = preparedSql(
     (SELECT json_group_array(json_object('date', date, 'name', name))
       FROM holidays WHERE date >= ${sql.placeholder("holidaysFrom")} AND date <= ${sql.placeholder("holidaysTo")}) AS holidays,
     (SELECT json_group_array(${timeline("p")}) FROM punches p WHERE p.id IN (
-      SELECT (SELECT q.id FROM punches q WHERE q.employee_id = c.employee_id AND q.status <> 'rejected'
+      SELECT (SELECT q.id FROM punches q WHERE q.employee_id = c.employee_id AND q.effective_time <= c.time AND q.status <> 'rejected'
                 AND (q.effective_time < c.time OR (q.effective_time = c.time AND q.id < c.id))
               ORDER BY q.effective_time DESC, q.id DESC LIMIT 1)
       FROM claims c WHERE c.employee_id IN (SELECT employee_id FROM known))) AS previous,
