@@ -46,7 +46,8 @@ describe("location and IP", () => {
     await run(Date.now(), { page: 2 });
     const third = await run(Date.now(), { page: 2 });
     expect(third).toMatchObject({ locationErased: 1, ipErased: 1 });
-    expect(await run(Date.now(), { page: 2 })).toMatchObject({ locationErased: 0, ipErased: 0 });
+    // The walk goes on from where it stopped: nothing erased is walked again.
+    expect(await run(Date.now(), { page: 2 })).toMatchObject({ locationErased: 0, ipErased: 0, more: false });
 
     const after = await rows("SELECT geo_lat, geo_lon, geo_accuracy, signed_punch, ip, ip_lat, ip_lon, city, asn, colo, country, status, reasons FROM punches WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids));
     for (const [i, r] of after.entries()) {
@@ -73,6 +74,17 @@ describe("location and IP", () => {
     // Pages of 2: three pages in one run, and it says nothing is left.
     expect(await run(Date.now(), { page: 2, budgetMs: 60_000 })).toMatchObject({ locationErased: 5, ipErased: 5, more: false });
     expect(await rows("SELECT count(*) AS n FROM punches WHERE id IN (SELECT value FROM json_each(?)) AND (ip IS NOT NULL OR geo_lat IS NOT NULL)", JSON.stringify(ids))).toEqual([{ n: 0 }]);
+  });
+
+  it("a punch that arrives already past locationDays (signed offline long ago) is stored without its location", async () => {
+    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 1 } });
+    const signed = await sign(ada, makePunch(ada, { nonce: null, clientTime: Date.now() - 2 * DAY }));
+    const res = await call("POST", "/api/punches", { body: signed, headers: { "CF-Connecting-IP": "203.0.113.12" } });
+    expect(res.status).toBe(201);
+    expect(await rows("SELECT geo_lat, signed_punch, ip, punch_hash IS NOT NULL AS hashed FROM punches WHERE id = ?", res.json.punch.id)).toEqual([
+      { geo_lat: null, signed_punch: null, ip: "203.0.113.12", hashed: 1 },
+    ]);
+    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 90 } });
   });
 
   it("the days are settings", async () => {

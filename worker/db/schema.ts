@@ -173,12 +173,10 @@ export const punches = sqliteTable(
   (t) => [
     // Every index entry is a row D1 writes (and bills) with each punch, so a punch has few: an
     // employee's punches in order (their history by time or local date, their day), everyone's in
-    // order (lists, reports, archive), and partial ones an accepted punch leaves as it ages.
+    // order (lists, reports, archive, retention's walk), and two partial ones (exceptions, and the
+    // punches the rules count).
     index("punches_employee_time_idx").on(t.employeeId, t.effectiveTime, t.id),
     index("punches_effective_time_idx").on(t.effectiveTime),
-    // What retention still has to erase, found without walking what it already erased.
-    index("punches_located_idx").on(t.effectiveTime).where(sql`${t.geoLat} IS NOT NULL OR ${t.signedPunch} IS NOT NULL`),
-    index("punches_with_ip_idx").on(t.effectiveTime).where(sql`${t.ip} IS NOT NULL`),
     // Flagged and rejected punches (the review queue, the status filter): most punches are accepted.
     index("punches_exceptions_idx").on(t.status, t.effectiveTime).where(sql`${t.status} <> 'accepted'`),
     // The counted punch before a time, for the rules, found straight down an index that holds no
@@ -319,6 +317,13 @@ export const archiveIndex = sqliteTable(
 );
 
 /** The archived parts of each month: the R2 key, its SHA-256 as read back, its size. */
+/** Where each of retention's erase passes has walked to, in (effective time, id) order (services/retention.ts). */
+export const retentionProgress = sqliteTable("retention_progress", {
+  kind: text("kind", { enum: ["location", "ip"] }).primaryKey(),
+  afterTime: integer("after_time").notNull(),
+  afterId: text("after_id").notNull(),
+});
+
 export const archiveParts = sqliteTable(
   "archive_parts",
   {

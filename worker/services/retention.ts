@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
 import { sha256, toBase64Url } from "../../shared/encoding";
 import { DAY_MS } from "../../shared/time";
 import type { RetentionPolicy } from "../../shared/settings";
@@ -36,21 +36,53 @@ export const RETENTION_PAGE = 1000;
 /** Punches per archive part: a part is held in memory (about 2 KB a punch, a few copies) while it is written and checked. */
 export const ARCHIVE_PAGE = 5_000;
 /** What retention erases from a punch (stored columns by their row keys), absent from archived lines. */
-const ERASED_IN_ARCHIVE = ["geoLat", "geoLon", "geoAccuracy", "signedPunch", "ip", "ipLat", "ipLon", "city", "region", "asn", "colo"] as const;
+const LOCATION_KEYS = ["geoLat", "geoLon", "geoAccuracy", "signedPunch"] as const;
+const IP_KEYS = ["ip", "ipLat", "ipLon", "city", "region", "asn", "colo"] as const;
+const ERASED_IN_ARCHIVE = [...LOCATION_KEYS, ...IP_KEYS] as const;
 const MONTH_DAYS = 30;
 
-const ERASE_LOCATION = preparedSql(
-  sql`UPDATE punches SET geo_lat = NULL, geo_lon = NULL, geo_accuracy = NULL, signed_punch = NULL
-    WHERE id IN (SELECT id FROM punches WHERE (geo_lat IS NOT NULL OR signed_punch IS NOT NULL) AND effective_time < ${sql.placeholder("cutoff")}
-      ORDER BY effective_time LIMIT ${sql.placeholder("page")})`,
-  (r) => r.meta.changes,
-);
-const ERASE_IP = preparedSql(
-  sql`UPDATE punches SET ip = NULL, ip_lat = NULL, ip_lon = NULL, city = NULL, region = NULL, asn = NULL, colo = NULL
-    WHERE id IN (SELECT id FROM punches WHERE ip IS NOT NULL AND effective_time < ${sql.placeholder("cutoff")}
-      ORDER BY effective_time LIMIT ${sql.placeholder("page")})`,
-  (r) => r.meta.changes,
-);
+/**
+ * The erase passes walk the punches once, in (time, id) order, a page of rows at a time, from
+ * where the last page ended (retention_progress) to the cutoff, clearing what each row still
+ * holds. No index of "rows still holding data" is kept for them: every punch would write one (D1
+ * bills each index entry as a row). A punch that arrives already past an age (signed offline
+ * long ago) is stored without what that age erases (`withoutExpired`), so nothing lands behind
+ * the walk with data to erase.
+ */
+const ERASED = { location: LOCATION_KEYS, ip: IP_KEYS } as const;
+type Erasure = keyof typeof ERASED;
+const columnsOf = (kind: Erasure) => ERASED[kind].map((key) => `"${getTableColumns(punches)[key].name}"`);
+
+/** The next page of rows a pass walks: after its progress, before its cutoff. */
+const erasePage = (kind: Erasure) => {
+  // Scalar subqueries, not a join: the page then streams down the time index (only equal times sorted by id).
+  const after = (column: string, none: string) => sql.raw(`coalesce((SELECT ${column} FROM retention_progress WHERE kind = '${kind}'), ${none})`);
+  return sql`WITH page AS (
+      SELECT p.id, p.effective_time FROM punches p
+      WHERE p.effective_time >= ${after("after_time", "-1")} AND (p.effective_time > ${after("after_time", "-1")} OR p.id > ${after("after_id", "''")})
+        AND p.effective_time < ${sql.placeholder("cutoff")}
+      ORDER BY p.effective_time, p.id LIMIT ${sql.placeholder("page")})`;
+};
+
+function erasePass(kind: Erasure) {
+  const page = erasePage(kind);
+  return {
+    walked: preparedSql(sql`${page} SELECT count(*) AS n FROM page`, (r) => (r.results[0] as { n: number }).n),
+    erase: preparedSql(
+      sql`${page} UPDATE punches SET ${sql.raw(columnsOf(kind).map((c) => `${c} = NULL`).join(", "))}
+        WHERE id IN (SELECT id FROM page) AND (${sql.raw(columnsOf(kind).map((c) => `${c} IS NOT NULL`).join(" OR "))})`,
+      (r) => r.meta.changes,
+    ),
+    advance: preparedSql(
+      sql`${page} INSERT INTO retention_progress (kind, after_time, after_id)
+        SELECT ${sql.raw(`'${kind}'`)}, effective_time, id FROM page ORDER BY effective_time DESC, id DESC LIMIT 1
+        ON CONFLICT (kind) DO UPDATE SET after_time = excluded.after_time, after_id = excluded.after_id`,
+      (r) => r.meta.changes,
+    ),
+  };
+}
+const PASSES = { location: erasePass("location"), ip: erasePass("ip") };
+
 const OLDEST_PUNCH = preparedSql(sql`SELECT min(effective_time) AS t FROM punches`, (r) => ((r.results[0] as { t: number | null } | undefined)?.t ?? null));
 // A month's remaining punches grouped by employee: each employee's punches are one range of the
 // (employee, time) index, visited employee by employee, so nothing is sorted.
@@ -182,6 +214,22 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
   return { month: month.month, part, punches: rows.length, more: rows.length === page };
 }
 
+/**
+ * A punch as it may be stored `now`: what it holds past an age already (a punch signed offline
+ * long before it arrived) is left out, as the erase passes would have erased it.
+ */
+export function withoutExpired<T extends Partial<Record<(typeof ERASED_IN_ARCHIVE)[number], unknown>> & { effectiveTime: number }>(
+  row: T,
+  retention: RetentionPolicy,
+  now: number,
+): T {
+  const out: Record<string, unknown> = { ...row };
+  const clear = (keys: readonly string[]) => keys.forEach((key) => (out[key] = null));
+  if (row.effectiveTime < now - retention.locationDays * DAY_MS) clear(LOCATION_KEYS);
+  if (row.effectiveTime < now - retention.ipDays * DAY_MS) clear(IP_KEYS);
+  return out as T;
+}
+
 /** How long one run keeps taking pages of erasure and archive parts (a scheduled run may take minutes; this leaves room for the rest of maintenance). */
 export const RETENTION_BUDGET_MS = 15_000;
 
@@ -202,15 +250,18 @@ export async function runRetention(
   const d1 = db.$client;
   const { retention } = policyFrom(await policyQuery(db));
   const report: RetentionReport = { locationErased: 0, ipErased: 0, evidenceErased: 0, archived: null, anonymized: 0, more: false };
+  const cutoffs: Record<Erasure, number> = { location: now - retention.locationDays * DAY_MS, ip: now - retention.ipDays * DAY_MS };
   let erasing: boolean;
   do {
-    const [location, ip] = await batchPrepared(d1, [
-      [ERASE_LOCATION, { cutoff: now - retention.locationDays * DAY_MS, page }],
-      [ERASE_IP, { cutoff: now - retention.ipDays * DAY_MS, page }],
-    ]);
+    // Per pass: how many rows the page holds, the erasure, the walk's new position; one transaction.
+    const statements = (["location", "ip"] as const).flatMap((kind): Bound[] => {
+      const values = { cutoff: cutoffs[kind], page };
+      return [[PASSES[kind].walked, values], [PASSES[kind].erase, values], [PASSES[kind].advance, values]];
+    });
+    const [locationWalked, location, , ipWalked, ip] = await batchPrepared(d1, statements);
     report.locationErased += location!.meta.changes;
     report.ipErased += ip!.meta.changes;
-    erasing = location!.meta.changes === page || ip!.meta.changes === page;
+    erasing = PASSES.location.walked.map(locationWalked!) === page || PASSES.ip.walked.map(ipWalked!) === page;
   } while (erasing && withinBudget());
   report.more = erasing;
 
