@@ -242,6 +242,12 @@ describe("the audit log", () => {
     const apiKeyEntries = await adminCall(admin, "GET", "/api/admin/audit?action=api_key.");
     expect(apiKeyEntries.json.items.length).toBeGreaterThan(0);
     expect(apiKeyEntries.json.items.every((e: { action: string }) => e.action.startsWith("api_key."))).toBe(true);
+    // One action exactly: any action, also the one every punch writes (kept out of the action index).
+    for (const action of ["employee.created", "punch.recorded"]) {
+      const entries = await adminCall(admin, "GET", `/api/admin/audit?action=${action}&limit=3`);
+      expect(entries.json.items.length).toBeGreaterThan(0);
+      expect(entries.json.items.map((e: { action: string }) => e.action)).toEqual(entries.json.items.map(() => action));
+    }
     const target = await adminCall(admin, "GET", `/api/admin/audit?target=${lin.employeeId}`);
     expect(target.json.items.every((e: { subjectId: string }) => e.subjectId === lin.employeeId)).toBe(true);
 

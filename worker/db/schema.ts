@@ -211,7 +211,9 @@ export const auditLog = sqliteTable(
     index("audit_log_at_idx").on(t.at),
     index("audit_log_subject_id_idx").on(t.subjectId, t.seq),
     index("audit_log_actor_id_idx").on(t.actorId, t.seq),
-    index("audit_log_action_at_idx").on(t.action, t.at),
+    // By action, newest first, for every action but the one each punch writes (most entries: those
+    // are found by walking the log itself, where nearly every entry matches).
+    index("audit_log_action_idx").on(t.action, t.seq).where(sql`${t.action} <> 'punch.recorded'`),
     // No index of the unsealed tail: entries are sealed in seq order (a trigger sees to it), so the
     // tail is every seq after the last sealed one, a range of the table itself.
   ],
