@@ -33,9 +33,12 @@ export function csvStream(header: readonly string[], batches: AsyncIterable<read
         controller.enqueue(encoder.encode(`\uFEFF${header.join(",")}\r\n`));
         return;
       }
-      const next = await iterator.next();
-      if (next.done) return controller.close();
-      if (next.value.length > 0) controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+      // A pull that enqueues nothing is not pulled again: read on past empty batches.
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return controller.close();
+        if (next.value.length > 0) return controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+      }
     },
   });
 }
@@ -53,12 +56,13 @@ export function jsonItemsStream<T>(batches: AsyncIterable<readonly T[]>) {
         controller.enqueue(encoder.encode('{"items":['));
         return;
       }
-      const next = await iterator.next();
+      let next = await iterator.next();
+      // As in csvStream: a pull that enqueues nothing would be the stream's last.
+      while (!next.done && next.value.length === 0) next = await iterator.next();
       if (next.done) {
         controller.enqueue(encoder.encode("]}"));
         return controller.close();
       }
-      if (next.value.length === 0) return;
       controller.enqueue(encoder.encode((wrote ? "," : "") + next.value.map((item) => JSON.stringify(item)).join(",")));
       wrote = true;
     },
