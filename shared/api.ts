@@ -315,6 +315,12 @@ export const EnrollmentCodeResponseSchema = z.object({ code: z.string(), expires
 
 export const DeviceListSchema = z.object({ items: z.array(DeviceSchema) });
 
+/**
+ * The longest time a punch CSV export covers: from and to at most this many days (of 24 hours)
+ * apart. A year and a day, so that any calendar year (a leap year too) is one file.
+ */
+export const MAX_PUNCH_EXPORT_DAYS = 366;
+
 export const AdminPunchesQuerySchema = z.object({
   from: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   to: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
@@ -325,7 +331,7 @@ export const AdminPunchesQuerySchema = z.object({
   reason: z.enum(REASON_CODES).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** CSV: every matching punch (no paging), for a spreadsheet. */
+  /** CSV: every matching punch between from and to (both required, at most MAX_PUNCH_EXPORT_DAYS apart), no paging, for a spreadsheet. */
   format: z.enum(["json", "csv"]).default("json"),
 });
 export const AdminPunchPageSchema = z.object({ items: z.array(PunchRecordSchema), nextCursor: z.string().nullable() });

@@ -757,15 +757,22 @@ describe("the console, end to end", () => {
     await visible(page.locator("pre.json").getByText(`"punchId": "${punchId}"`));
     await capture(page, "punch");
 
-    // The filter exports as CSV, the same filter.
+    // The filter exports as CSV, the same filter, over the 365 days up to today (no dates chosen).
     await page.goBack();
     await expectHeading(page, "Punches");
-    const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
-    expect(href).toContain(`employeeId=${ids.mei}`);
-    expect(href).toContain("mode=online");
-    const csv = await api.expect(200, "GET", href!, asAdmin());
-    expect(csv.text.split("\r\n").filter(Boolean)).toHaveLength(2);
-    expect(csv.text).toContain(punchId);
+    const [request, download] = await Promise.all([
+      page.waitForRequest((r) => r.url().includes("/api/admin/punches?") && r.url().includes("format=csv")),
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    const asked = new URL(request.url()).searchParams;
+    expect(asked.get("employeeId")).toBe(ids.mei);
+    expect(asked.get("mode")).toBe("online");
+    expect(Number(asked.get("to")) - Number(asked.get("from"))).toBeLessThanOrEqual(366 * 86_400_000);
+    expect(download.suggestedFilename()).toMatch(/^punches-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(2);
+    expect(csv).toContain(punchId);
   });
 
   it("reports a range: the summary to paste, charts, and the timesheet CSV download", async () => {

@@ -19,7 +19,11 @@ export function decodeCursor(cursor: string) {
 
 /** The condition for the items after `cursor` on a list ordered by (time, id) descending. */
 export function afterCursor(cursor: string, time: SQLWrapper, id: SQLWrapper): SQL | undefined {
-  const after = decodeCursor(cursor);
+  return afterKey(decodeCursor(cursor), time, id);
+}
+
+/** The condition for the items after the one with this (time, id) on a list ordered by both descending. */
+export function afterKey(after: { time: number; id: string }, time: SQLWrapper, id: SQLWrapper): SQL | undefined {
   return or(lt(time as never, after.time), and(eq(time as never, after.time), lt(id as never, after.id)));
 }
 

@@ -26,6 +26,8 @@ export type ManualPunch = In<typeof S.ManualPunchRequestSchema>;
 export type PunchReview = In<typeof S.PunchReviewRequestSchema>;
 export type CorrectionDecision = In<typeof S.CorrectionDecisionRequestSchema>;
 export type PunchQuery = Omit<In<typeof S.AdminPunchesQuerySchema>, "from" | "to" | "limit" | "format"> & { from?: number; to?: number; limit?: number };
+/** The CSV export's query: the list's filters, with from and to required (at most 366 days apart). */
+export type PunchExportQuery = Omit<PunchQuery, "cursor" | "limit" | "from" | "to"> & { from: number; to: number };
 export type PunchDetail = Out<typeof S.AdminPunchDetailSchema>;
 export type EmployeeUpdate = Exclude<In<typeof S.UpdateEmployeeRequestSchema>, undefined>;
 export type ImportRow = In<typeof S.EmployeeImportRowSchema>;
@@ -96,15 +98,18 @@ async function request<T>(method: string, path: string, body?: unknown, extraHea
   });
   if (res.status === 204) return undefined as T;
   const data: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const error = (data as Partial<ErrorBody> | undefined)?.error;
-    throw new ApiError(
-      res.status,
-      typeof error?.code === "string" ? error.code : `HTTP_${res.status}`,
-      typeof error?.message === "string" ? error.message : `${res.status} ${res.statusText}`,
-    );
-  }
+  if (!res.ok) throw failure(res, data);
   return data as T;
+}
+
+/** A non-2xx answer as an ApiError, with the API's code and message where its body has them. */
+function failure(res: Response, data: unknown): ApiError {
+  const error = (data as Partial<ErrorBody> | undefined)?.error;
+  return new ApiError(
+    res.status,
+    typeof error?.code === "string" ? error.code : `HTTP_${res.status}`,
+    typeof error?.message === "string" ? error.message : `${res.status} ${res.statusText}`,
+  );
 }
 
 type FlowOptions<O> = { flowId: string; options: O };
@@ -146,8 +151,16 @@ export const api = {
   revokeDevice: (deviceId: string) => request<Device>("DELETE", `/api/admin/devices/${id(deviceId)}`),
 
   punches: (query: PunchQuery) => request<Out<typeof S.AdminPunchPageSchema>>("GET", `/api/admin/punches${queryString(query)}`),
-  /** Every punch the filter matches, as CSV (a link: the cookie goes along). */
-  punchesCsvUrl: (query: Omit<PunchQuery, "cursor" | "limit">) => `/api/admin/punches${queryString({ ...query, format: "csv" })}`,
+  /**
+   * Every punch the filter matches between from and to, as a CSV file. Fetched rather than
+   * linked, so that a refusal (a span over the limit) throws the API's message instead of
+   * being saved as the file.
+   */
+  punchesCsv: async (query: PunchExportQuery): Promise<Blob> => {
+    const res = await fetch(`/api/admin/punches${queryString({ ...query, format: "csv" })}`, { headers: { Accept: "text/csv" } });
+    if (!res.ok) throw failure(res, await res.json().catch(() => undefined));
+    return res.blob();
+  },
   punch: (punchId: string) => request<PunchDetail>("GET", `/api/admin/punches/${id(punchId)}`),
   /** `key`: the same for a retry of the same punch (Idempotency-Key), so that it is entered once. */
   enterPunch: (body: ManualPunch, key: string) => request<Out<typeof S.PunchResponseRecordSchema>>("POST", "/api/admin/punches", body, { "Idempotency-Key": key }),

@@ -8,6 +8,7 @@ import {
   AdminPunchesQuerySchema,
   IdParamSchema,
   ManualPunchRequestSchema,
+  MAX_PUNCH_EXPORT_DAYS,
   PunchResponseRecordSchema,
   PunchReviewRequestSchema,
 } from "../../../shared/api";
@@ -15,7 +16,6 @@ import { FUTURE_TOLERANCE_MS } from "../../../shared/bracket";
 import type { ErrorCode } from "../../../shared/errors";
 import { devices, employees, punches } from "../../db/schema";
 import { csvHeaders, csvStream } from "../../services/csv";
-import { localDateTime } from "../../../shared/time";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
@@ -24,6 +24,7 @@ import { hashSecret, newId } from "../../services/crypto";
 import { refuseOwn } from "../../services/corrections";
 import { afterCursor, decodeCursor, pageOf } from "../../services/cursor";
 import { coseToJwk } from "../../services/webauthn";
+import { csvBatches, exportSpan, PUNCH_COLUMNS, punchConditions } from "../../services/punch-list";
 import { personPunchRow, punchInsertWhen } from "../../services/punch-store";
 import { toDevice, toPunchRecord } from "../../services/records";
 import { clientIp } from "../../services/request";
@@ -32,22 +33,6 @@ import { assertCanWrite, scopeCondition } from "../../services/scope";
 import { validate } from "../../validation";
 
 const ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "FORBIDDEN", "VALIDATION_FAILED"];
-
-const CSV_PAGE = 1000;
-const PUNCH_COLUMNS = [
-  "id", "employeeId", "employeeName", "kind", "status", "mode", "effectiveTime", "localTime", "timezone", "clientTime", "receivedAt",
-  "reasons", "lat", "lon", "accuracy", "locationError", "ip", "country", "review", "reviewComment", "note",
-] as const;
-
-/** A punch as a spreadsheet row: times as UTC ISO and local wall time in the punch's zone. */
-function punchCells(row: typeof punches.$inferSelect, employeeName: string) {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return [
-    row.id, row.employeeId, employeeName, row.kind, row.status, row.mode, iso(row.effectiveTime), localDateTime(row.effectiveTime, row.tz), row.tz,
-    iso(row.clientTime), iso(row.receivedAt), row.reasons.join(" "), row.geoLat, row.geoLon, row.geoAccuracy, row.geoError, row.ip, row.country,
-    row.reviewDecision, row.reviewComment, row.note,
-  ];
-}
 
 /** The employee a punch or a new manual punch is for, within the principal's scope (404 otherwise). */
 async function loadEmployee(db: AppEnv["Variables"]["db"], principal: AppEnv["Variables"]["principal"], id: string) {
@@ -72,7 +57,7 @@ export const adminPunchRoutes = new Hono<AppEnv>()
   .get(
     "/",
     describeRoute({
-      summary: "Punches, newest first, filtered by time, employee, status, mode and reason and paged; format=csv streams every match",
+      summary: `Punches, newest first, filtered by time, employee, status, mode and reason and paged; format=csv streams every match between from and to (both required, at most ${MAX_PUNCH_EXPORT_DAYS} days apart)`,
       tags: ["admin"],
       auth: "console",
       responses: { 200: AdminPunchPageSchema },
@@ -82,35 +67,17 @@ export const adminPunchRoutes = new Hono<AppEnv>()
     async (c) => {
       const q = c.req.valid("query");
       const db = c.var.db;
-      const conditions: (SQL | undefined)[] = [scopeCondition(c.var.principal, punches.employeeId)];
-      if (q.from !== undefined) conditions.push(gte(punches.effectiveTime, q.from));
-      if (q.to !== undefined) conditions.push(lte(punches.effectiveTime, q.to));
-      if (q.employeeId) conditions.push(eq(punches.employeeId, q.employeeId));
-      if (q.status) conditions.push(eq(punches.status, q.status));
-      if (q.mode) conditions.push(eq(punches.mode, q.mode));
-      if (q.reason) conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${punches.reasons}) WHERE value = ${q.reason})`);
-      const page = (cursor: string | undefined, limit: number) =>
-        db
-          .select({ punch: punches, employeeName: employees.name })
-          .from(punches)
-          .innerJoin(employees, eq(employees.id, punches.employeeId))
-          .where(and(...conditions, cursor ? afterCursor(cursor, punches.effectiveTime, punches.id) : undefined))
-          .orderBy(desc(punches.effectiveTime), desc(punches.id))
-          .limit(limit + 1);
       if (q.format === "csv") {
-        // Every match, a thousand at a time down the same keyset as the pages.
-        async function* batches() {
-          let cursor: string | undefined;
-          do {
-            const rows = await page(cursor, CSV_PAGE);
-            const next = pageOf(rows, CSV_PAGE, (r) => ({ time: r.punch.effectiveTime, id: r.punch.id }));
-            yield next.items.map((r) => punchCells(r.punch, r.employeeName));
-            cursor = next.nextCursor ?? undefined;
-          } while (cursor);
-        }
-        return c.body(csvStream(PUNCH_COLUMNS, batches()), 200, csvHeaders("punches.csv"));
+        const conditions = punchConditions(c.var.principal, { ...q, ...exportSpan(q) });
+        return c.body(csvStream(PUNCH_COLUMNS, csvBatches(db, conditions)), 200, csvHeaders("punches.csv"));
       }
-      const rows = await page(q.cursor, q.limit);
+      const rows = await db
+        .select({ punch: punches })
+        .from(punches)
+        .innerJoin(employees, eq(employees.id, punches.employeeId))
+        .where(and(...punchConditions(c.var.principal, q), q.cursor ? afterCursor(q.cursor, punches.effectiveTime, punches.id) : undefined))
+        .orderBy(desc(punches.effectiveTime), desc(punches.id))
+        .limit(q.limit + 1);
       const result = pageOf(rows, q.limit, (r) => ({ time: r.punch.effectiveTime, id: r.punch.id }));
       return c.json({ items: result.items.map((r) => toPunchRecord(r.punch)), nextCursor: result.nextCursor });
     },

@@ -376,7 +376,8 @@ export const en = {
   exportCsv: "Export CSV",
   anyReason: "Any reason",
   clearFilters: "Clear filters",
-  punchDatesNote: "Dates are in your own time zone; each time is in its punch's zone. Export CSV downloads every punch this filter matches.",
+  punchDatesNote:
+    "Dates are in your own time zone; each time is in its punch's zone. Export CSV downloads every punch this filter matches between its dates, at most 366 days at a time; without a start date, the 365 days up to the end date (or today).",
 
   // Punch
   punch: "Punch",

@@ -367,7 +367,7 @@ export const zhCN: Messages = {
   exportCsv: "导出 CSV",
   anyReason: "任意原因",
   clearFilters: "清除筛选",
-  punchDatesNote: "日期按您所在时区；每个时间按该打卡的时区显示。“导出 CSV”会下载符合筛选条件的全部打卡。",
+  punchDatesNote: "日期按您所在时区；每个时间按该打卡的时区显示。“导出 CSV”会下载所选日期之间符合筛选条件的全部打卡，每次最多 366 天；未选开始日期时，为截至结束日期（或今天）的 365 天。",
 
   // Punch
   punch: "打卡",

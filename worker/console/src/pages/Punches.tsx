@@ -1,11 +1,14 @@
 import { useLocation } from "preact-iso";
-import { api, type PunchQuery } from "../api";
+import { localDate } from "../../../../shared/time";
+import { api, type PunchExportQuery, type PunchQuery } from "../api";
+import { CsvDownload } from "../components/CsvDownload";
 import { EmployeeSelect } from "../components/EmployeeSelect";
 import { Field } from "../components/Field";
 import { Loaded } from "../components/Loaded";
 import { LoadMore } from "../components/LoadMore";
 import { PageHeader } from "../components/PageHeader";
 import { PunchTable } from "../components/PunchTable";
+import { addDays, viewerZone } from "../format";
 import { useDirectory } from "../hooks/use-directory";
 import { usePaged } from "../hooks/use-paged";
 import { codesOf, MODE_LABELS, PUNCH_STATUS_LABELS, REASON_LABELS } from "../labels";
@@ -17,6 +20,8 @@ const STATUSES = codesOf(PUNCH_STATUS_LABELS);
 const MODES = codesOf(MODE_LABELS);
 const REASONS = codesOf(REASON_LABELS);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Local days the export covers when no start date is chosen: within the API's 366 days of 24 hours whatever the clocks do. */
+const EXPORT_DEFAULT_DAYS = 365;
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined => values.find((v) => v === value);
 
@@ -44,6 +49,17 @@ export function punchQueryOf(filter: PunchFilter): Omit<PunchQuery, "cursor" | "
   return { from: edge(filter.from, false), to: edge(filter.to, true), employeeId: filter.employee, status: filter.status, mode: filter.mode, reason: filter.reason };
 }
 
+/**
+ * What the CSV export asks for: the filter, between its dates, or up to `today` and from
+ * EXPORT_DEFAULT_DAYS back where a date is not chosen (the API refuses an export without both,
+ * or over 366 days, and the page shows why).
+ */
+export function punchExportOf(filter: PunchFilter, today: string): { query: PunchExportQuery; filename: string } {
+  const to = filter.to ?? today;
+  const from = filter.from ?? addDays(to, 1 - EXPORT_DEFAULT_DAYS);
+  return { query: { ...punchQueryOf(filter), from: edge(from, false)!, to: edge(to, true)! }, filename: `punches-${from}-to-${to}.csv` };
+}
+
 /** Every punch in the viewer's scope, newest first, filtered by dates, person, status, mode and reason; the filter lives in the URL and exports as CSV. */
 export function Punches() {
   const { t } = useI18n();
@@ -52,6 +68,7 @@ export function Punches() {
   const directory = useDirectory();
   const filter = punchFilterFrom(query);
   const apiQuery = punchQueryOf(filter);
+  const csv = punchExportOf(filter, localDate(Date.now(), viewerZone()));
   const list = usePaged((cursor) => api.punches({ ...apiQuery, cursor, limit: 50 }), [filter.from, filter.to, filter.employee, filter.status, filter.mode, filter.reason]);
   // Replace, not push: Back leaves the page rather than stepping through each filter.
   const change = (next: PunchFilter) => route(paths.punches({ ...filter, ...next }), true);
@@ -61,9 +78,7 @@ export function Punches() {
     <>
       <PageHeader title={t("navPunches")}>
         {can.readAudit && <a href={paths.archive}>{t("archiveLink")}</a>}
-        <a class="button-link" href={api.punchesCsvUrl(apiQuery)} download="punches.csv">
-          {t("exportCsv")}
-        </a>
+        <CsvDownload label={t("exportCsv")} filename={csv.filename} fetchFile={() => api.punchesCsv(csv.query)} />
       </PageHeader>
       <section class="card">
         <div class="filters" role="group" aria-label={t("filters")}>
