@@ -139,3 +139,14 @@ describe("the punch CSV export filtered by reason", () => {
     }
   }, 15_000);
 });
+
+describe("the review queue", () => {
+  it("lists flagged punches through the index of exceptions, not by walking every punch", async () => {
+    const statements: { text: string; params: unknown[] }[] = [];
+    const res = await call("GET", "/api/admin/punches?status=flagged&limit=20", { cookie: admin.cookie, origin: CONSOLE_ORIGIN, env: { DB: recording(statements) } });
+    expect(res.status).toBe(200);
+    const list = statements.find((s) => /\bfrom "punches"/i.test(s.text))!;
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${list.text}`).bind(...list.params).all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/SEARCH punches USING INDEX punches_exceptions_idx \(status=\?\)/);
+  });
+});

@@ -20,6 +20,9 @@ export function punchConditions(principal: Principal, q: PunchFilter): (SQL | un
     q.to === undefined ? undefined : lte(punches.effectiveTime, q.to),
     q.employeeId ? eq(punches.employeeId, q.employeeId) : undefined,
     q.status ? eq(punches.status, q.status) : undefined,
+    // Flagged and rejected punches have an index of their own (punches_exceptions_idx), which SQLite
+    // uses only when the query states its condition as written (a literal, not a bound value).
+    q.status && q.status !== "accepted" ? sql`${punches.status} <> 'accepted'` : undefined,
     q.mode ? eq(punches.mode, q.mode) : undefined,
     // No index on reasons: checked row by row, within whatever the time range (and scope) narrow to.
     q.reason ? sql`EXISTS (SELECT 1 FROM json_each(${punches.reasons}) WHERE value = ${q.reason})` : undefined,
