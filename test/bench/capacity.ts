@@ -41,10 +41,14 @@ import { Api, type Employee, ipFor, type SignedPunch, signPunch } from "../suppo
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { freePort, ROOT, wranglerRun } from "../support/wrangler";
 import { type LoadRequest, percentile, round, runLoad, type Sample, type Summary, summarise } from "./load";
+import type { RanStatement } from "./ran-statement";
+import { d1File, sqliteWork } from "./sqlite-work";
 
 /** The burst's target: the morning of a 100,000-person company in under two minutes. */
 export const TARGET_PUNCHES_PER_SECOND = 1000;
 const MORNING_EMPLOYEES = 100_000;
+/** Rounds of phase 3 (SQLite's own work); the median is reported. */
+const SQLITE_ROUNDS = 5;
 /** D1's limit on one database (Workers Paid). */
 const D1_DATABASE_BYTES = 10e9;
 
@@ -271,7 +275,8 @@ export async function capacityBench(o: CapacityContext, p: CapacityParameters) {
     return signed;
   };
 
-  try {
+  // Phases 1 and 2 against the product; their figures and what phase 1's punches ran.
+  const measure = async () => {
     // ---- 1. one punch at a time: D1's own time per punch, nothing queued ----------------------
     let n = await nonce();
     const sqlEmployees = Array.from({ length: p.sqlPunches }, (_, i) => o.employees[i % o.employees.length]!);
@@ -281,6 +286,8 @@ export async function capacityBench(o: CapacityContext, p: CapacityParameters) {
     log(`capacity: ${p.sqlPunches} punches one at a time in ${(oneAtATime.wallMs / 1000).toFixed(1)} s (${warm.samples.length} warm-up), ${sequential.ok} × 201`);
     if (sequential.errors > 0) for (const example of sequential.errorExamples) log(`  ${example}`);
     if (!sequential.sql) throw new Error("capacity: no statement times in the answers (is the SQL-timing wrapper running?)");
+    // What those punches ran, with their values, for SQLite's own work (phase 3).
+    const ran = (await (await fetch(`${server.url}/__bench/statements`)).json()) as RanStatement[][];
 
     // ---- 2. the burst: every employee's punch, round after round, 200 in flight ---------------
     let burst: (Summary & { waves: { seconds: number; ok: number }[]; sql: SqlSummary | null; employees: number; seeded: number; concurrency: number }) | null = null;
@@ -315,7 +322,7 @@ export async function capacityBench(o: CapacityContext, p: CapacityParameters) {
     // The estimate uses the robust figure; the mean, with the machine's interruptions, is printed beside it.
     const sqlMs = sequential.sql.sqlMsPerPunchRobust;
     const perSecond = punchesPerSecond(sqlMs);
-    return {
+    const result = {
       model: "one D1 database executes one statement at a time: punches/s ≈ 1000 ms / (SQL ms per punch), SQL ms = sum of the punch's statements' meta.duration",
       parameters: { ...p, dbBytesLimit: D1_DATABASE_BYTES },
       sequential,
@@ -333,10 +340,22 @@ export async function capacityBench(o: CapacityContext, p: CapacityParameters) {
         bytesPerPunch: burst?.sql?.bytesPerPunch ?? sequential.sql.bytesPerPunch,
       },
     };
+    return { result, ran };
+  };
+  let measured: Awaited<ReturnType<typeof measure>>;
+  try {
+    measured = await measure();
   } finally {
     await server.stop();
     log("capacity: product stopped");
   }
+  const { result, ran } = measured;
+
+  // ---- 3. SQLite's own work: the same statements on a copy of the database, nothing around them -
+  t = performance.now();
+  const sqlite = await sqliteWork({ database: d1File(o.state), dir: join(o.tmp, "sqlite-work"), punches: ran, rounds: SQLITE_ROUNDS });
+  log(`capacity: SQLite's own work for ${sqlite.punches} punches × ${sqlite.rounds} rounds in ${seconds(t)}`);
+  return { ...result, sqlite, estimate: { ...result.estimate, sqlitePunchesPerSecond: sqlite.punchesPerSecond, sqliteMet: sqlite.punchesPerSecond >= TARGET_PUNCHES_PER_SECOND } };
 }
 
 export type CapacityResult = Awaited<ReturnType<typeof capacityBench>>;
@@ -372,6 +391,14 @@ export function printCapacity(r: CapacityResult) {
     `\nEstimate: ${e.sqlMsPerPunch} ms of SQL per punch (robust; the plain mean gives ${e.punchesPerSecondFromMean}/s) → about ${e.punchesPerSecond} punches/s on one database ` +
       `(target ${e.target}/s: ${e.met ? "met" : "MISSED"}); 100,000 employees' morning punch in about ${e.morningSeconds} s. ` +
       `Counting all of the Worker's wait for D1 as busy database (a pessimistic bound): ${e.punchesPerSecondFromD1Wait}/s.`,
+  );
+  const q = r.sqlite;
+  console.log(
+    `\nSQLite's own work per punch (the same statements of ${q.punches} punches, run again by workerd's SQLite on a copy of the database, ` +
+      `each prepared once, median of ${q.rounds} rounds): read ${ms(q.readMs)} ms, write ${ms(q.writeMs)} ms, ${ms(q.totalMs)} ms in all → ` +
+      `about ${q.punchesPerSecond} punches/s (target ${e.target}/s: ${e.sqliteMet ? "met" : "MISSED"}). The local D1's figure above is this plus its own ` +
+      `handling of each statement (${ms(Math.max(0, e.sqlMsPerPunch - q.totalMs))} ms per punch here); how much of that handling Cloudflare's D1 has is not known here: ` +
+      `the two bound what one database takes.`,
   );
   if (e.bytesPerPunch) console.log(`Storage: about ${e.bytesPerPunch} bytes per punch (row, indexes, audit entry), so 10 GB holds about ${Math.round(D1_DATABASE_BYTES / e.bytesPerPunch / 1e6)} million punches.`);
   if (b) {

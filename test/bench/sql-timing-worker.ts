@@ -10,6 +10,8 @@
  *   Server-Timing: d1-sql;dur=<sum of meta.duration>;desc="<n> statements (<u> untimed)"
  *   Server-Timing: d1-size;desc="bytes=<largest meta.size_after>"
  *   Server-Timing: d1-stmt;dur=<ms>;desc="<label>"            (one per statement)
+ * It also keeps the statements of the last 500 recorded punches, with their values, at
+ * `GET /__bench/statements` (see `recent`).
  * Only `run()`, `all()` and `batch()` return `meta`; `first()`, `raw()` and `exec()` are counted
  * as untimed (`d1-sql` desc says how many), and the punch path uses none of them.
  *
@@ -18,6 +20,7 @@
  * `npx tsc -p test/bench/tsconfig.worker.json`.
  */
 import product from "../../worker/index";
+import type { RanStatement } from "./ran-statement";
 
 interface Tally {
   statements: number;
@@ -25,7 +28,18 @@ interface Tally {
   sqlMs: number;
   sizeAfter: number | null;
   each: { label: string; ms: number }[];
+  /** The statements with their values, in the order they ran (batches flattened). */
+  ran: RanStatement[];
 }
+
+
+/**
+ * The statements of the last punch requests (`GET /__bench/statements`), so that the bench can
+ * run them again on SQLite alone (capacity.ts, "SQLite's own work") and tell the database's work
+ * from the local D1's handling of each statement.
+ */
+const RECENT_PUNCHES = 500;
+const recent: RanStatement[][] = [];
 
 interface Meta {
   duration?: number;
@@ -33,7 +47,7 @@ interface Meta {
 }
 
 const INNER = Symbol("inner");
-type Statement = D1PreparedStatement & { [INNER]: D1PreparedStatement; label: string };
+type Statement = D1PreparedStatement & { [INNER]: D1PreparedStatement; label: string; sql: string; params: unknown[] };
 
 /** "INSERT INTO punches", "UPDATE devices", "WITH claims ...", "SELECT ... FROM employees": enough to tell statements apart (ASCII: it goes in a header). */
 export function statementLabel(query: string): string {
@@ -54,19 +68,23 @@ function timedD1(d1: D1Database, tally: Tally): D1Database {
     tally.each.push({ label, ms });
     if (meta?.size_after !== undefined) tally.sizeAfter = Math.max(tally.sizeAfter ?? 0, meta.size_after);
   };
-  const wrap = (inner: D1PreparedStatement, label: string): Statement =>
+  const wrap = (inner: D1PreparedStatement, label: string, query: string, params: unknown[] = []): Statement =>
     ({
       [INNER]: inner,
       label,
-      bind: (...values: unknown[]) => wrap(inner.bind(...values), label),
+      sql: query,
+      params,
+      bind: (...values: unknown[]) => wrap(inner.bind(...values), label, query, values),
       all: async () => {
         const result = await inner.all();
         record(label, result.meta);
+        tally.ran.push({ label, sql: query, params, batch: false });
         return result;
       },
       run: async () => {
         const result = await inner.run();
         record(label, result.meta);
+        tally.ran.push({ label, sql: query, params, batch: false });
         return result;
       },
       first: (column?: string) => {
@@ -79,10 +97,11 @@ function timedD1(d1: D1Database, tally: Tally): D1Database {
       },
     }) as unknown as Statement;
   return {
-    prepare: (query: string) => wrap(d1.prepare(query), statementLabel(query)),
+    prepare: (query: string) => wrap(d1.prepare(query), statementLabel(query), query),
     batch: async (statements: Statement[]) => {
       const results = await d1.batch(statements.map((s) => s[INNER]));
       results.forEach((result, i) => record(statements[i]!.label, result.meta));
+      for (const s of statements) tally.ran.push({ label: s.label, sql: s.sql, params: s.params, batch: true });
       return results;
     },
     exec: (query: string) => {
@@ -96,8 +115,13 @@ function timedD1(d1: D1Database, tally: Tally): D1Database {
 
 export default {
   async fetch(request, env, ctx) {
-    const tally: Tally = { statements: 0, untimed: 0, sqlMs: 0, sizeAfter: null, each: [] };
+    if (new URL(request.url).pathname === "/__bench/statements") return Response.json(recent);
+    const tally: Tally = { statements: 0, untimed: 0, sqlMs: 0, sizeAfter: null, each: [], ran: [] };
     const answer = await product.fetch(request, { ...env, DB: timedD1(env.DB, tally) }, ctx);
+    if (request.method === "POST" && new URL(request.url).pathname === "/api/punches" && answer.status === 201) {
+      recent.push(tally.ran);
+      if (recent.length > RECENT_PUNCHES) recent.shift();
+    }
     if (tally.statements + tally.untimed === 0) return answer;
     const response = new Response(answer.body, answer);
     response.headers.append("Server-Timing", `d1-sql;dur=${tally.sqlMs};desc="${tally.statements} statements (${tally.untimed} untimed)"`);
