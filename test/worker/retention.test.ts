@@ -261,5 +261,11 @@ describe("people who left", () => {
     expect(await rows("SELECT name FROM employees WHERE id = ?", stayer.id)).toEqual([{ name: "Sam Stays" }]);
     expect(await rows("SELECT count(*) AS n FROM employee_locations WHERE employee_id = ?", leaver.id)).toEqual([{ n: 0 }]);
     expect((await run()).anonymized).toBe(0);
+    // The audit log, kept for good, never held them: its entries say which personal fields were set.
+    expect(await rows("SELECT count(*) AS n FROM audit_log WHERE data LIKE '%Lea Left%' OR data LIKE '%lea.left@%' OR data LIKE '%52.4%'")).toEqual([{ n: 0 }]);
+    const created = await rows<{ data: string }>("SELECT data FROM audit_log WHERE action = 'employee.created' AND subject_id = ?", leaver.id);
+    expect(JSON.parse(created[0]!.data)).toMatchObject({ withheld: ["name", "email"] });
+    const place = await rows<{ data: string }>("SELECT data FROM audit_log WHERE action = 'location.created' AND data LIKE ?", `%${leaver.id}%`);
+    expect(JSON.parse(place[0]!.data)).toMatchObject({ employeeId: leaver.id, radiusM: 150, withheld: ["name", "lat", "lon"] });
   });
 });

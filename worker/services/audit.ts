@@ -50,6 +50,24 @@ export function auditChange(c: Context<AppEnv>, entry: Omit<AuditEntry, "actor" 
   return auditInsert(c.var.db, { ...entry, actor: c.var.principal, ip: clientIp(c) });
 }
 
+/**
+ * The audit log is kept for good (append-only, hash-chained); personal data only as long as
+ * retention keeps it. So an entry about a person (an employee, their approved place, their
+ * punch or request) names the personal fields a change set but never holds their values: the
+ * record holds those, until retention erases them (or anonymises a leaver) there. Free text
+ * (reasons, comments) counts as personal: people write why they were away.
+ */
+const PERSONAL_FIELDS = ["name", "email", "lat", "lon", "label", "reason", "comment", "note"];
+const ABOUT_A_PERSON = new Set(["employee", "location", "correction", "punch"]);
+
+export function minimisedAuditData(subjectType: string | null | undefined, data: Record<string, unknown> | null | undefined) {
+  if (!data || !subjectType || !ABOUT_A_PERSON.has(subjectType)) return data ?? null;
+  const withheld = PERSONAL_FIELDS.filter((key) => key in data && data[key] !== null && data[key] !== undefined);
+  if (withheld.length === 0) return data;
+  const kept = Object.fromEntries(Object.entries(data).filter(([key]) => !PERSONAL_FIELDS.includes(key)));
+  return { ...kept, withheld };
+}
+
 function auditRow(entry: AuditEntry) {
   return {
     at: entry.at,
@@ -58,7 +76,7 @@ function auditRow(entry: AuditEntry) {
     action: entry.action,
     subjectType: entry.subjectType ?? null,
     subjectId: entry.subjectId ?? null,
-    data: entry.data ?? null,
+    data: minimisedAuditData(entry.subjectType, entry.data),
     ip: entry.ip ?? null,
   } as const;
 }
