@@ -75,8 +75,15 @@ const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
   429: "RATE_LIMITED",
 };
 
+/** The API error an error is or carries: drizzle wraps what a query threw (the database failing, as 503) in its own error. */
+function apiErrorIn(err: unknown): ApiError | null {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof ApiError) return e;
+  return null;
+}
+
 /** The app's one error handler: known errors keep their status; anything else is a bare 500. */
-export function renderError(err: Error, c: Context): Response {
+export function renderError(thrown: Error, c: Context): Response {
+  const err = apiErrorIn(thrown) ?? thrown;
   if (err instanceof ApiError) {
     if (err instanceof RateLimitedError) c.header("Retry-After", String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     if (err instanceof StorageUnavailableError) {

@@ -150,3 +150,33 @@ describe("the review queue", () => {
     expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/SEARCH punches USING INDEX punches_exceptions_idx \(status=\?\)/);
   });
 });
+
+describe("the punch CSV export when D1 fails", () => {
+  it("answers 503 STORAGE_UNAVAILABLE with its error body when the first read fails, not a 200 cut after the header", async () => {
+    // D1 whose reads of punches fail, as an unreachable database does; the session's own read works.
+    const failing = new Proxy(env.DB, {
+      get(db, key) {
+        if (key === "prepare") {
+          return (text: string) => {
+            const statement = db.prepare(text);
+            if (!/\bfrom "punches"/i.test(text)) return statement;
+            const bind = statement.bind.bind(statement);
+            statement.bind = (...params: unknown[]) => {
+              const bound = bind(...params);
+              bound.all = async () => {
+                throw new Error("D1_ERROR: Network connection lost.");
+              };
+              bound.raw = bound.all as never;
+              return bound;
+            };
+            return statement;
+          };
+        }
+        const value = Reflect.get(db, key, db) as unknown;
+        return typeof value === "function" ? value.bind(db) : value;
+      },
+    });
+    const res = await call("GET", `/api/admin/punches?format=csv&from=${FROM}&to=${TO}`, { cookie: admin.cookie, origin: CONSOLE_ORIGIN, env: { DB: failing } });
+    expectError(res, 503, "STORAGE_UNAVAILABLE");
+  });
+});

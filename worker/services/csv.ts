@@ -74,3 +74,17 @@ export const csvHeaders = (filename: string) => ({
   "Content-Type": "text/csv; charset=utf-8",
   "Content-Disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
 });
+
+/**
+ * Runs a download up to its first batch before the answer starts: a refusal (someone outside the
+ * caller's scope, no such employee) or a failed first read then answers with its own status and
+ * error body, instead of a 200 whose body stops after the header.
+ */
+export async function primed<T>(batches: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await batches.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* batches;
+  })();
+}

@@ -15,7 +15,7 @@ import {
 import { FUTURE_TOLERANCE_MS } from "../../../shared/bracket";
 import type { ErrorCode } from "../../../shared/errors";
 import { devices, employees, punches } from "../../db/schema";
-import { csvHeaders, csvStream } from "../../services/csv";
+import { csvHeaders, csvStream, primed } from "../../services/csv";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
@@ -69,7 +69,7 @@ export const adminPunchRoutes = new Hono<AppEnv>()
       const db = c.var.db;
       if (q.format === "csv") {
         const conditions = punchConditions(c.var.principal, { ...q, ...exportSpan(q) });
-        return c.body(csvStream(PUNCH_COLUMNS, csvBatches(db, conditions)), 200, csvHeaders("punches.csv"));
+        return c.body(csvStream(PUNCH_COLUMNS, await primed(csvBatches(db, conditions))), 200, csvHeaders("punches.csv"));
       }
       const rows = await db
         .select({ punch: punches })

@@ -14,7 +14,7 @@ import { localDateTime } from "../../../shared/time";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi";
-import { csvHeaders, csvStream, jsonItemsStream } from "../../services/csv";
+import { csvHeaders, csvStream, jsonItemsStream, primed } from "../../services/csv";
 import { summaryRows, timesheetRows, todayItems } from "../../services/timesheet";
 import { validate } from "../../validation";
 
@@ -105,20 +105,6 @@ function checkRange(from: string, to: string) {
       issues: [{ path: "to", message: `at most ${MAX_REPORT_DAYS} days after from` }],
     });
   }
-}
-
-/**
- * Runs a report up to its first batch before the answer starts: a refusal (someone outside the
- * caller's scope, no such employee) or a failed first read then answers with its own status and
- * error body, instead of a 200 whose body stops after the header.
- */
-async function primed<T>(batches: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
-  const first = await batches.next();
-  return (async function* () {
-    if (first.done) return;
-    yield first.value;
-    yield* batches;
-  })();
 }
 
 /** Maps each batch of a generator. */
