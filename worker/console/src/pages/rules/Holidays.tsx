@@ -1,14 +1,12 @@
 import { useState } from "preact/hooks";
 import { api, type Holiday, type HolidayImportResult } from "../../api";
-import { ConfirmButton } from "../../components/ConfirmButton";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
-import { Loaded } from "../../components/Loaded";
+import { RuleList, useRuleList } from "../../components/RuleList";
 import { RulesHeader } from "../../components/RulesNav";
 import { TableScroll } from "../../components/TableScroll";
 import { formatLocalDate } from "../../format";
 import { useAction } from "../../hooks/use-action";
-import { useResource } from "../../hooks/use-resource";
 import { type ParsedHolidays, parseHolidays } from "../../logic/holiday-import";
 import { usePermissions } from "../../permissions";
 import { useI18n } from "../../state";
@@ -19,18 +17,16 @@ export function Holidays() {
   const can = usePermissions();
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(String(thisYear));
-  const holidays = useResource(async () => (await api.holidays.list(year)).items, [year]);
-  const remove = useAction();
-  const [editing, setEditing] = useState<string | null>(null);
-  const put = (holiday: Holiday) =>
-    holidays.setData((list) => [...(list ?? []).filter((h) => h.id !== holiday.id), holiday].filter((h) => h.date.startsWith(year)).sort((a, b) => a.date.localeCompare(b.date)));
+  const holidays = useRuleList(() => api.holidays.list(year), [year], { order: (a, b) => a.date.localeCompare(b.date), keep: (h) => h.date.startsWith(year) });
 
   return (
     <>
       <RulesHeader page="holidays" />
-      <section class="card" aria-labelledby="holidays-heading">
-        <div class="section-head">
-          <h2 id="holidays-heading">{t("holidaysOf", { year })}</h2>
+      <RuleList
+        list={holidays}
+        title={t("holidaysOf", { year })}
+        headingId="holidays-heading"
+        headControls={
           <Field label={t("year")}>
             {(c) => (
               <select {...c} name="year" value={year} onChange={(e) => setYear(e.currentTarget.value)}>
@@ -42,73 +38,26 @@ export function Holidays() {
               </select>
             )}
           </Field>
-        </div>
-        <p class="muted">{t("holidaysIntro")}</p>
-        <Loaded {...holidays} onRetry={holidays.reload} empty={t("noHolidays", { year })}>
-          {(items) => (
-            <TableScroll label={t("holidaysOf", { year })}>
-              <table class="stacked">
-                <caption class="visually-hidden">{t("holidaysOf", { year })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("date")}</th>
-                    <th scope="col">{t("name")}</th>
-                    {can.editRules && <th scope="col">{t("actions")}</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((holiday) =>
-                    editing === holiday.id ? (
-                      <tr key={holiday.id}>
-                        <td colSpan={3}>
-                          <HolidayForm
-                            holiday={holiday}
-                            onDone={(saved) => {
-                              if (saved) put(saved);
-                              setEditing(null);
-                            }}
-                          />
-                        </td>
-                      </tr>
-                    ) : (
-                      <tr key={holiday.id} data-date={holiday.date}>
-                        <td data-label={t("date")}>{formatLocalDate(locale, holiday.date)}</td>
-                        <td data-label={t("name")}>{holiday.name}</td>
-                        {can.editRules && (
-                          <td data-label={t("actions")} class="actions">
-                            <button type="button" aria-label={t("editNamed", { name: holiday.name })} onClick={() => setEditing(holiday.id)}>
-                              {t("edit")}
-                            </button>{" "}
-                            <ConfirmButton
-                              label={t("remove")}
-                              ariaLabel={t("removeNamed", { name: holiday.name })}
-                              question={t("removeHolidayQuestion", { name: holiday.name, date: formatLocalDate(locale, holiday.date) })}
-                              detail={t("removeHolidayDetail")}
-                              disabled={remove.busy}
-                              onConfirm={() =>
-                                void remove.run(async () => {
-                                  await api.holidays.remove(holiday.id);
-                                  holidays.setData((list) => list?.filter((h) => h.id !== holiday.id));
-                                })
-                              }
-                            />
-                          </td>
-                        )}
-                      </tr>
-                    ),
-                  )}
-                </tbody>
-              </table>
-            </TableScroll>
-          )}
-        </Loaded>
-        <ErrorMessage message={remove.error} />
-      </section>
+        }
+        intro={t("holidaysIntro")}
+        empty={t("noHolidays", { year })}
+        columns={[
+          { label: "date", cell: (holiday) => formatLocalDate(locale, holiday.date) },
+          { label: "name", cell: (holiday) => holiday.name },
+        ]}
+        rowData={(holiday) => ({ "data-date": holiday.date })}
+        canEdit={can.editRules}
+        editorAt="row"
+        editor={({ item, done }) => <HolidayForm holiday={item} onDone={done} />}
+        remove={(holiday) => api.holidays.remove(holiday.id)}
+        removeQuestion={(holiday) => t("removeHolidayQuestion", { name: holiday.name, date: formatLocalDate(locale, holiday.date) })}
+        removeDetail={t("removeHolidayDetail")}
+      />
 
       {can.editRules && (
         <section class="card" aria-labelledby="add-holiday-heading">
           <h2 id="add-holiday-heading">{t("addHoliday")}</h2>
-          <HolidayForm onDone={(saved) => saved && put(saved)} />
+          <HolidayForm onDone={(saved) => saved && holidays.put(saved)} />
         </section>
       )}
       {can.editRules && <HolidayImport onImported={holidays.reload} />}

@@ -1,16 +1,13 @@
 import { useState } from "preact/hooks";
 import { isValidCidr } from "../../../../../shared/network";
 import { api, type Network } from "../../api";
-import { ConfirmButton } from "../../components/ConfirmButton";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
-import { Loaded } from "../../components/Loaded";
 import { AppliesTo, PeoplePicker } from "../../components/PeoplePicker";
+import { type Edit, RuleList, useRuleList } from "../../components/RuleList";
 import { RulesHeader } from "../../components/RulesNav";
-import { TableScroll } from "../../components/TableScroll";
 import { useAction } from "../../hooks/use-action";
 import { useDirectory } from "../../hooks/use-directory";
-import { useResource } from "../../hooks/use-resource";
 import { usePermissions } from "../../permissions";
 import { useI18n } from "../../state";
 
@@ -19,91 +16,34 @@ export function Networks() {
   const { t } = useI18n();
   const can = usePermissions();
   const directory = useDirectory();
-  const networks = useResource(async () => (await api.networks.list()).items, []);
-  const [editing, setEditing] = useState<string | "new" | null>(null);
-  const remove = useAction();
-  const put = (network: Network) => networks.setData((list) => [...(list ?? []).filter((n) => n.id !== network.id), network].sort((a, b) => a.name.localeCompare(b.name)));
+  const networks = useRuleList(() => api.networks.list(), []);
 
   return (
     <>
       <RulesHeader page="networks" />
-      <section class="card" aria-labelledby="networks-heading">
-        <div class="section-head">
-          <h2 id="networks-heading">{t("rulesNetworks")}</h2>
-          {can.editRules && editing === null && (
-            <button type="button" class="primary" onClick={() => setEditing("new")}>
-              {t("addNetwork")}
-            </button>
-          )}
-        </div>
-        <p class="muted">{t("networksIntro")}</p>
-        <Loaded {...networks} onRetry={networks.reload} empty={t("noNetworks")}>
-          {(items) => (
-            <TableScroll label={t("rulesNetworks")}>
-              <table class="stacked">
-                <caption class="visually-hidden">{t("rulesNetworks")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("name")}</th>
-                    <th scope="col">{t("cidr")}</th>
-                    <th scope="col">{t("appliesTo")}</th>
-                    {can.editRules && <th scope="col">{t("actions")}</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((network) => (
-                    <tr key={network.id}>
-                      <td data-label={t("name")}>{network.name}</td>
-                      <td data-label={t("cidr")}>
-                        <code>{network.cidr}</code>
-                      </td>
-                      <td data-label={t("appliesTo")} class="wrap">
-                        <AppliesTo ids={network.employeeIds} byId={directory.byId} />
-                      </td>
-                      {can.editRules && (
-                        <td data-label={t("actions")} class="actions">
-                          <button type="button" aria-label={t("editNamed", { name: network.name })} onClick={() => setEditing(network.id)}>
-                            {t("edit")}
-                          </button>{" "}
-                          <ConfirmButton
-                            label={t("remove")}
-                            ariaLabel={t("removeNamed", { name: network.name })}
-                            question={t("removeNetworkQuestion", { name: network.name })}
-                            detail={t("removeNetworkDetail")}
-                            disabled={remove.busy}
-                            onConfirm={() =>
-                              void remove.run(async () => {
-                                await api.networks.remove(network.id);
-                                networks.setData((list) => list?.filter((n) => n.id !== network.id));
-                              })
-                            }
-                          />
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )}
-        </Loaded>
-        <ErrorMessage message={remove.error} />
-        {can.editRules && editing !== null && (
-          <NetworkForm
-            key={editing}
-            network={networks.data?.find((n) => n.id === editing)}
-            onDone={(network) => {
-              if (network) put(network);
-              setEditing(null);
-            }}
-          />
-        )}
-      </section>
+      <RuleList
+        list={networks}
+        title={t("rulesNetworks")}
+        headingId="networks-heading"
+        intro={t("networksIntro")}
+        empty={t("noNetworks")}
+        columns={[
+          { label: "name", cell: (network) => network.name },
+          { label: "cidr", cell: (network) => <code>{network.cidr}</code> },
+          { label: "appliesTo", cell: (network) => <AppliesTo ids={network.employeeIds} byId={directory.byId} />, wrap: true },
+        ]}
+        canEdit={can.editRules}
+        addLabel={t("addNetwork")}
+        editor={(edit) => <NetworkForm {...edit} />}
+        remove={(network) => api.networks.remove(network.id)}
+        removeQuestion={(network) => t("removeNetworkQuestion", { name: network.name })}
+        removeDetail={t("removeNetworkDetail")}
+      />
     </>
   );
 }
 
-function NetworkForm({ network, onDone }: { network?: Network; onDone: (network: Network | null) => void }) {
+function NetworkForm({ item: network, done }: Edit<Network>) {
   const { t } = useI18n();
   const directory = useDirectory();
   const { busy, error, run } = useAction();
@@ -117,7 +57,7 @@ function NetworkForm({ network, onDone }: { network?: Network; onDone: (network:
     if (!cidrOk || !name.trim()) return;
     void run(async () => {
       const body = { name: name.trim(), cidr: cidr.trim(), employeeIds };
-      onDone(network ? await api.networks.update(network.id, body) : await api.networks.create(body));
+      done(network ? await api.networks.update(network.id, body) : await api.networks.create(body));
     });
   };
   return (
@@ -136,7 +76,7 @@ function NetworkForm({ network, onDone }: { network?: Network; onDone: (network:
         <button type="submit" class="primary" disabled={busy || !cidrOk}>
           {busy ? t("working") : network ? t("save") : t("addNetwork")}
         </button>
-        <button type="button" onClick={() => onDone(null)}>
+        <button type="button" onClick={() => done(null)}>
           {t("cancel")}
         </button>
       </div>
