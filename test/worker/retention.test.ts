@@ -76,15 +76,24 @@ describe("location and IP", () => {
     expect(await rows("SELECT count(*) AS n FROM punches WHERE id IN (SELECT value FROM json_each(?)) AND (ip IS NOT NULL OR geo_lat IS NOT NULL)", JSON.stringify(ids))).toEqual([{ n: 0 }]);
   });
 
-  it("a punch that arrives already past locationDays (signed offline long ago) is stored without its location", async () => {
-    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 1 } });
-    const signed = await sign(ada, makePunch(ada, { nonce: null, clientTime: Date.now() - 2 * DAY }));
-    const res = await call("POST", "/api/punches", { body: signed, headers: { "CF-Connecting-IP": "203.0.113.12" } });
-    expect(res.status).toBe(201);
-    expect(await rows("SELECT geo_lat, signed_punch, ip, punch_hash IS NOT NULL AS hashed FROM punches WHERE id = ?", res.json.punch.id)).toEqual([
-      { geo_lat: null, signed_punch: null, ip: "203.0.113.12", hashed: 1 },
-    ]);
-    await adminCall(admin, "PATCH", "/api/admin/settings", { retention: { locationDays: 90 } });
+  it("a punch stored behind where the walk has got to is stored without what the walk erased; one ahead of it is left to the walk", async () => {
+    // The walks have passed everything up to an hour ago (as after a run with a later clock).
+    const hourAgo = Date.now() - 3_600_000;
+    await env.DB.prepare("INSERT INTO retention_progress (kind, after_time, after_id) VALUES ('location', ?1, ''), ('ip', ?1, '') ON CONFLICT (kind) DO UPDATE SET after_time = ?1, after_id = ''")
+      .bind(hourAgo)
+      .run();
+    const behind = await call("POST", "/api/punches", {
+      body: await sign(ada, makePunch(ada, { nonce: null, clientTime: Date.now() - 2 * 3_600_000 })),
+      headers: { "CF-Connecting-IP": "203.0.113.12" },
+      cf: { country: "DE", city: "Berlin" },
+    });
+    const ahead = await call("POST", "/api/punches", { body: await sign(ada, makePunch(ada, { nonce: await nonce() })), headers: { "CF-Connecting-IP": "203.0.113.13" } });
+    expect([behind.status, ahead.status]).toEqual([201, 201]);
+    const stored = (id: string) => rows("SELECT geo_lat, signed_punch IS NOT NULL AS signed, ip, city, country, punch_hash IS NOT NULL AS hashed FROM punches WHERE id = ?", id);
+    expect(await stored(behind.json.punch.id)).toEqual([{ geo_lat: null, signed: 0, ip: null, city: null, country: "DE", hashed: 1 }]);
+    expect(await stored(ahead.json.punch.id)).toEqual([{ geo_lat: expect.any(Number), signed: 1, ip: "203.0.113.13", city: null, country: null, hashed: 1 }]);
+    // Its audit entry and verdict are there as for any punch.
+    expect(await rows("SELECT count(*) AS n FROM audit_log WHERE action = 'punch.recorded' AND subject_id = ?", behind.json.punch.id)).toEqual([{ n: 1 }]);
   });
 
   it("the days are settings", async () => {

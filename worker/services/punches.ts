@@ -13,7 +13,6 @@ import type { DB } from "../db/client";
 import { devices, punches } from "../db/schema";
 import { batchPrepared, type Bound, preparedSql, queryPrepared } from "../db/prepared";
 import { type PunchInsert, punchInsert, receiptFor } from "./punch-store";
-import { withoutExpired } from "./retention";
 import { type CredentialRow, type PunchClaim, ruleContextFrom, ruleContextQuery, type RuleContextRows, type StoredPunch } from "./rule-context";
 import { verifyNonce } from "./crypto";
 import { toPunchRecord } from "./records";
@@ -446,8 +445,7 @@ async function buildRow(ctx: PunchContext, policy: Settings, { p, verdict }: Jud
   };
   // Its audit entry ("punch.recorded") comes from a trigger on the insert (migration 0003).
   return {
-    // Signed offline long ago, it may already be past what retention keeps.
-    row: withoutExpired(row, policy.retention, ctx.receivedAt),
+    row,
     result: {
       id: punch.id,
       status: 201,

@@ -45,9 +45,9 @@ const MONTH_DAYS = 30;
  * The erase passes walk the punches once, in (time, id) order, a page of rows at a time, from
  * where the last page ended (retention_progress) to the cutoff, clearing what each row still
  * holds. No index of "rows still holding data" is kept for them: every punch would write one (D1
- * bills each index entry as a row). A punch that arrives already past an age (signed offline
- * long ago) is stored without what that age erases (`withoutExpired`), so nothing lands behind
- * the walk with data to erase.
+ * bills each index entry as a row). A punch stored at or behind a walk's position (signed offline
+ * before it, or stored while a run with a later clock went past) is erased as it is stored, by
+ * the database (migration 0014), so nothing lands behind a walk with data to erase.
  */
 const ERASED = { location: LOCATION_KEYS, ip: IP_KEYS } as const;
 type Erasure = keyof typeof ERASED;
@@ -212,22 +212,6 @@ async function archiveNextPart(db: DB, bucket: R2Bucket, retention: RetentionPol
   };
   await bucket.put(manifestKey(month.month), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: "application/json" } });
   return { month: month.month, part, punches: rows.length, more: rows.length === page };
-}
-
-/**
- * A punch as it may be stored `now`: what it holds past an age already (a punch signed offline
- * long before it arrived) is left out, as the erase passes would have erased it.
- */
-export function withoutExpired<T extends Partial<Record<(typeof ERASED_IN_ARCHIVE)[number], unknown>> & { effectiveTime: number }>(
-  row: T,
-  retention: RetentionPolicy,
-  now: number,
-): T {
-  const out: Record<string, unknown> = { ...row };
-  const clear = (keys: readonly string[]) => keys.forEach((key) => (out[key] = null));
-  if (row.effectiveTime < now - retention.locationDays * DAY_MS) clear(LOCATION_KEYS);
-  if (row.effectiveTime < now - retention.ipDays * DAY_MS) clear(IP_KEYS);
-  return out as T;
 }
 
 /** How long one run keeps taking pages of erasure and archive parts (a scheduled run may take minutes; this leaves room for the rest of maintenance). */
