@@ -126,6 +126,12 @@ describe("evidence", () => {
     const listed = await adminCall(admin, "GET", `/api/admin/corrections/${correction.id}`);
     expect(listed.json.correction).toMatchObject({ evidence: [{ name: "badge.png" }], evidenceErasedAt: expect.any(Number) });
     expect((await adminCall(admin, "GET", `/api/admin/corrections/${correction.id}/evidence/${correction.evidence[0]!.id}`)).status).toBe(404);
+
+    // The audit log, kept for good, says a request with one file was made, not why, not the file's name, not from where.
+    const [entry] = await rows<{ data: string; ip: string | null }>("SELECT data, ip FROM audit_log WHERE action = 'correction.requested' AND subject_id = ?", correction.id);
+    expect(entry!.data).not.toMatch(/photo|badge/);
+    expect(entry!.ip).toBeNull();
+    expect(JSON.parse(entry!.data)).toMatchObject({ date, kind: "in", withheld: ["reason"], evidence: [{ type: "image/png", withheld: ["name"] }] });
   });
 });
 

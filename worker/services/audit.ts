@@ -52,20 +52,27 @@ export function auditChange(c: Context<AppEnv>, entry: Omit<AuditEntry, "actor" 
 
 /**
  * The audit log is kept for good (append-only, hash-chained); personal data only as long as
- * retention keeps it. So an entry about a person (an employee, their approved place, their
- * punch or request) names the personal fields a change set but never holds their values: the
- * record holds those, until retention erases them (or anonymises a leaver) there. Free text
- * (reasons, comments) counts as personal: people write why they were away.
+ * retention keeps it. So an entry about a person (an employee, their device, approved place,
+ * punch or request) names the personal fields a change set, at any depth, but never holds their
+ * values: the record holds those, until retention erases them (or anonymises a leaver) there.
+ * Free text (labels, reasons, comments, file names) counts as personal: people write why they
+ * were away.
  */
 const PERSONAL_FIELDS = ["name", "email", "lat", "lon", "label", "reason", "comment", "note"];
-const ABOUT_A_PERSON = new Set(["employee", "location", "correction", "punch"]);
+const ABOUT_A_PERSON = new Set(["employee", "device", "location", "correction", "punch"]);
+
+function withoutPersonal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPersonal);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const withheld = entries.filter(([key, v]) => PERSONAL_FIELDS.includes(key) && v !== null && v !== undefined).map(([key]) => key);
+  const kept = Object.fromEntries(entries.filter(([key]) => !PERSONAL_FIELDS.includes(key)).map(([key, v]) => [key, withoutPersonal(v)]));
+  return withheld.length === 0 ? kept : { ...kept, withheld };
+}
 
 export function minimisedAuditData(subjectType: string | null | undefined, data: Record<string, unknown> | null | undefined) {
   if (!data || !subjectType || !ABOUT_A_PERSON.has(subjectType)) return data ?? null;
-  const withheld = PERSONAL_FIELDS.filter((key) => key in data && data[key] !== null && data[key] !== undefined);
-  if (withheld.length === 0) return data;
-  const kept = Object.fromEntries(Object.entries(data).filter(([key]) => !PERSONAL_FIELDS.includes(key)));
-  return { ...kept, withheld };
+  return withoutPersonal(data) as Record<string, unknown>;
 }
 
 function auditRow(entry: AuditEntry) {

@@ -156,7 +156,7 @@ export async function fileCorrection(
         subjectType: "correction",
         subjectId: id,
         data: { date: fields.date, kind: fields.kind, time: fields.time, reason: fields.reason, evidence: evidence.map(({ key: _key, ...e }) => e) },
-        ip: opts.ip,
+        // No address: the log keeps one for sign-ins, enrolments and the console's changes (security records), not for an employee's own requests.
       }),
     ]);
   } catch (err) {
@@ -185,7 +185,7 @@ export async function cancelCorrection(db: DB, bucket: R2Bucket, opts: { employe
       .returning(),
     auditInsertWhen(
       db,
-      { action: "correction.cancelled", at: opts.now, actor: { type: "employee", id: opts.employeeId }, subjectType: "correction", subjectId: current.id, ip: opts.ip },
+      { action: "correction.cancelled", at: opts.now, actor: { type: "employee", id: opts.employeeId }, subjectType: "correction", subjectId: current.id },
       sql`EXISTS (SELECT 1 FROM corrections WHERE id = ${current.id} AND status = 'cancelled' AND decided_at = ${opts.now})`,
     ),
   ]);
