@@ -15,7 +15,14 @@ const Email = z.email().max(254).transform((email) => email.toLowerCase());
 const TimeZone = z.string().min(1).max(64).refine(isValidTimeZone, "must be an IANA time zone");
 const Id = z.string().min(1).max(64);
 const EpochMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+export const LocalDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be YYYY-MM-DD", abort: true })
+  // A day of the calendar: 2026-02-30 is no date (Date.parse would roll it into March).
+  .refine((date) => {
+    const day = new Date(`${date}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === date;
+  }, "is not a date of the calendar");
 
 // ---- records ---------------------------------------------------------------
 

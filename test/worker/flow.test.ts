@@ -149,6 +149,8 @@ describe("from a fresh database to recorded punches", () => {
     const day = await call("GET", "/api/me/punches?from=2025-03-10&to=2025-03-10", { token: device.token });
     expect(day.json.items.map((p: { id: string }) => p.id)).toEqual(["edge-east", "edge-west"]);
     await env.DB.prepare("DELETE FROM punches WHERE id LIKE 'edge-%'").run();
+    // A date the calendar does not have is refused, not rolled over into the next month.
+    for (const date of ["2025-02-29", "2025-13-01"]) expectError(await call("GET", `/api/me/punches?from=${date}`, { token: device.token }), 400, "VALIDATION_FAILED");
     expectError(await call("GET", "/api/me", { token: "not-a-session" }), 401, "UNAUTHENTICATED");
   });
 
