@@ -242,6 +242,11 @@ describe("the audit log", () => {
     const apiKeyEntries = await adminCall(admin, "GET", "/api/admin/audit?action=api_key.");
     expect(apiKeyEntries.json.items.length).toBeGreaterThan(0);
     expect(apiKeyEntries.json.items.every((e: { action: string }) => e.action.startsWith("api_key."))).toBe(true);
+    // A prefix is the actions under it, and no others (LIKE's wildcards are plain characters here).
+    const punchEntries = await adminCall(admin, "GET", "/api/admin/audit?action=punch.&limit=50");
+    expect(new Set(punchEntries.json.items.map((e: { action: string }) => e.action))).toContain("punch.recorded");
+    expect(punchEntries.json.items.every((e: { action: string }) => e.action.startsWith("punch."))).toBe(true);
+    expect((await adminCall(admin, "GET", "/api/admin/audit?action=api%25.")).json.items).toEqual([]);
     // One action exactly: any action, also the one every punch writes (kept out of the action index).
     for (const action of ["employee.created", "punch.recorded"]) {
       const entries = await adminCall(admin, "GET", `/api/admin/audit?action=${action}&limit=3`);

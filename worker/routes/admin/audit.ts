@@ -31,11 +31,14 @@ export const auditRoutes = new Hono<AppEnv>()
       const conditions: (SQL | undefined)[] = [];
       if (q.actor) conditions.push(eq(auditLog.actorId, q.actor));
       if (q.action) {
-        const prefix = `${q.action.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
-        conditions.push(q.action.endsWith(".") ? sql`${auditLog.action} LIKE ${prefix} ESCAPE '\\'` : eq(auditLog.action, q.action));
+        // A prefix ending in a dot ("security.") is the range of actions from it up to the next
+        // character after the dot ('/'): the action index serves it as it serves one action.
+        if (q.action.endsWith(".")) conditions.push(gte(auditLog.action, q.action), lt(auditLog.action, `${q.action.slice(0, -1)}/`));
+        else conditions.push(eq(auditLog.action, q.action));
         // Lets the action index (which leaves out the punches' entries) serve any other action.
         // (As a literal: SQLite matches a partial index's condition only to the same text, not to a bound value.)
-        if (q.action !== PUNCH_RECORDED && !q.action.endsWith(".")) conditions.push(sql`${auditLog.action} <> 'punch.recorded'`);
+        const coversPunches = q.action.endsWith(".") ? PUNCH_RECORDED.startsWith(q.action) : q.action === PUNCH_RECORDED;
+        if (!coversPunches) conditions.push(sql`${auditLog.action} <> 'punch.recorded'`);
       }
       if (q.target) conditions.push(eq(auditLog.subjectId, q.target));
       if (q.from !== undefined) conditions.push(gte(auditLog.at, q.from));
