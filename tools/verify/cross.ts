@@ -75,8 +75,12 @@ function creation(e: PunchEvidence, issued: IssuedVerdict, index: AuditIndex): {
       ["employee", r.employeeId, a.data?.employeeId],
       ["kind", r.kind, a.data?.kind],
       ["time", r.effectiveTime, a.data?.time],
-      ["reason", r.note ?? null, a.data?.reason],
       ["entered by", r.createdBy ?? null, a.actorId],
+      // Entries written before reasons were withheld from the log hold the reason; later ones the
+      // punch's hash, which covers the reason (the statement check rebuilds it from the record).
+      ...(a.data?.punchHash === undefined
+        ? ([["reason", r.note ?? null, a.data?.reason]] as [string, unknown, unknown][])
+        : ([["punch hash", e.punchHash, a.data.punchHash]] as [string, unknown, unknown][])),
     ],
   };
 }

@@ -199,7 +199,8 @@ export const adminPunchRoutes = new Hono<AppEnv>()
         actor: principal,
         subjectType: "punch",
         subjectId: row.id,
-        data: { employeeId: employee.id, kind: body.kind, time: body.time, reason: body.reason },
+        // The reason is withheld from the log (audit.ts); the punch's hash covers it, and the receipt the hash.
+        data: { employeeId: employee.id, kind: body.kind, time: body.time, reason: body.reason, punchHash: row.punchHash },
         ip: clientIp(c),
       } as const;
       // One write either way. Two retries at once: one inserts, and only the punch inserted gets its entry.
