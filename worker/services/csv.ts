@@ -19,6 +19,18 @@ export function csvCell(value: string | number | boolean | null | undefined): st
 export const csvLine = (cells: readonly (string | number | boolean | null | undefined)[]) => `${cells.map(csvCell).join(",")}\r\n`;
 
 /**
+ * The next batch with something in it, or null at the end. A stream's pull that enqueues nothing
+ * is not pulled again, so the streams below read on past empty batches.
+ */
+async function nextBatch<T>(iterator: AsyncIterator<readonly T[]>): Promise<readonly T[] | null> {
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return null;
+    if (next.value.length > 0) return next.value;
+  }
+}
+
+/**
  * A CSV file that Excel opens as UTF-8 (a byte-order mark, CRLF line ends), streamed: the rows come
  * in batches from `batches`, each written as soon as it is there, so a large report is never held whole.
  */
@@ -33,12 +45,9 @@ export function csvStream(header: readonly string[], batches: AsyncIterable<read
         controller.enqueue(encoder.encode(`\uFEFF${header.join(",")}\r\n`));
         return;
       }
-      // A pull that enqueues nothing is not pulled again: read on past empty batches.
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return controller.close();
-        if (next.value.length > 0) return controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
-      }
+      const batch = await nextBatch(iterator);
+      if (batch === null) return controller.close();
+      controller.enqueue(encoder.encode(batch.map(csvLine).join("")));
     },
   });
 }
@@ -56,14 +65,12 @@ export function jsonItemsStream<T>(batches: AsyncIterable<readonly T[]>) {
         controller.enqueue(encoder.encode('{"items":['));
         return;
       }
-      let next = await iterator.next();
-      // As in csvStream: a pull that enqueues nothing would be the stream's last.
-      while (!next.done && next.value.length === 0) next = await iterator.next();
-      if (next.done) {
+      const batch = await nextBatch(iterator);
+      if (batch === null) {
         controller.enqueue(encoder.encode("]}"));
         return controller.close();
       }
-      controller.enqueue(encoder.encode((wrote ? "," : "") + next.value.map((item) => JSON.stringify(item)).join(",")));
+      controller.enqueue(encoder.encode((wrote ? "," : "") + batch.map((item) => JSON.stringify(item)).join(",")));
       wrote = true;
     },
   });
