@@ -115,10 +115,11 @@ function timedD1(d1: D1Database, tally: Tally): D1Database {
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === "/__bench/statements") return Response.json(recent);
+    const { pathname } = new URL(request.url);
+    if (pathname === "/__bench/statements") return Response.json(recent);
     const tally: Tally = { statements: 0, untimed: 0, sqlMs: 0, sizeAfter: null, each: [], ran: [] };
     const answer = await product.fetch(request, { ...env, DB: timedD1(env.DB, tally) }, ctx);
-    if (request.method === "POST" && new URL(request.url).pathname === "/api/punches" && answer.status === 201) {
+    if (request.method === "POST" && pathname === "/api/punches" && answer.status === 201) {
       recent.push(tally.ran);
       if (recent.length > RECENT_PUNCHES) recent.shift();
     }

@@ -83,17 +83,12 @@ export const meRoutes = new Hono<AppEnv>()
       const conditions: SQL[] = [eq(punches.employeeId, c.var.principal.id)];
       // A local date is the punch's own (its zone's), within a day either side of the same UTC
       // date: the (employee, time) index narrows to that range and the stored date decides.
+      // (Validation leaves only days of the calendar.)
       const utcMidnight = (date: string) => Date.parse(`${date}T00:00:00Z`);
       if (typeof from === "number") conditions.push(gte(punches.effectiveTime, from));
-      if (typeof from === "string") {
-        conditions.push(gte(punches.localDate, from));
-        if (!Number.isNaN(utcMidnight(from))) conditions.push(gte(punches.effectiveTime, utcMidnight(from) - DAY_MS));
-      }
+      if (typeof from === "string") conditions.push(gte(punches.localDate, from), gte(punches.effectiveTime, utcMidnight(from) - DAY_MS));
       if (typeof to === "number") conditions.push(lte(punches.effectiveTime, to));
-      if (typeof to === "string") {
-        conditions.push(lte(punches.localDate, to));
-        if (!Number.isNaN(utcMidnight(to))) conditions.push(lte(punches.effectiveTime, utcMidnight(to) + 2 * DAY_MS));
-      }
+      if (typeof to === "string") conditions.push(lte(punches.localDate, to), lte(punches.effectiveTime, utcMidnight(to) + 2 * DAY_MS));
       const rows = await c.var.db
         .select()
         .from(punches)

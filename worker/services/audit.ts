@@ -70,7 +70,7 @@ function withoutPersonal(value: unknown): unknown {
   return withheld.length === 0 ? kept : { ...kept, withheld };
 }
 
-export function minimisedAuditData(subjectType: string | null | undefined, data: Record<string, unknown> | null | undefined) {
+function minimisedAuditData(subjectType: string | null | undefined, data: Record<string, unknown> | null | undefined) {
   if (!data || !subjectType || !ABOUT_A_PERSON.has(subjectType)) return data ?? null;
   return withoutPersonal(data) as Record<string, unknown>;
 }
