@@ -17,7 +17,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { round } from "./load";
+import { percentile, round } from "./load";
 import type { RanStatement } from "./ran-statement";
 
 export interface SqliteWork {
@@ -65,7 +65,7 @@ export class SqlLoop {
 }
 export default { fetch(request, env) { return env.LOOP.get(env.LOOP.idFromName("punches")).fetch(request); } };`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 /** The local D1 database file of a `--persist-to` state directory (the only one the bench creates). */
 export function d1File(state: string): string {
